@@ -1,0 +1,322 @@
+"""The statutory working-day calendar of the People's Republic of China.
+
+Working days are Monday to Friday, minus statutory holidays, plus the weekend make-up working
+days (调休上班日) that the State Council announces each year. The data comes from the maintained
+`chinesecalendar` package; a YAML overrides file can add a year the package does not know yet
+(or correct a day) without waiting for a release.
+
+Counting convention (期间开始之日不计算在内, 民法典 art. 201): "within N working days of D" ends
+at the end of the N-th working day strictly after the calendar date of D. N = 0 means the same
+day. A Friday receipt with N = 1 is due on Monday; a Saturday receipt with N = 1 is due on the
+first working day after that Saturday, which is Sunday when Sunday is a make-up working day.
+
+Every day in the covered years gets a slot in a precomputed ordinal table:
+
+* ``cum[i]``     number of working days on or before day ``i``;
+* ``workdays[k]`` the day index of the (k+1)-th working day.
+
+"N-th working day after D" is then ``workdays[cum[D] + N - 1]`` and "working days in (A, B]" is
+``cum[B] - cum[A]``: two array look-ups, so whole columns of deadlines cost one numpy gather.
+(`chinese_calendar.find_workday` first moves a non-working start forward and so gets Saturday
+starts wrong; nothing here is built on it.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from checker.errors import CalendarError
+
+EPOCH = dt.date(1970, 1, 1)
+UNITS = ("working_days", "days", "hours", "months")
+UNIT_LABELS = {"working_days": "个工作日", "days": "日", "hours": "小时", "months": "个月"}
+WEEKDAYS_ZH = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
+OVERRIDES_HINT = "请用 --calendar 指定日历覆盖文件补充该年度国务院节假日安排（格式见 docs/calendar.md），或升级 chinesecalendar 包"
+
+
+def epoch_day(day: dt.date) -> int:
+    """Days since 1970-01-01, the integer form polars uses for Date columns."""
+    return (day - EPOCH).days
+
+
+def from_epoch_day(n: int) -> dt.date:
+    return EPOCH + dt.timedelta(days=int(n))
+
+
+@dataclass(frozen=True)
+class DayInfo:
+    """What a single day is, for people asking `zwgk calendar is-workday`."""
+
+    day: dt.date
+    is_workday: bool
+    holiday_name: str | None  # statutory holiday name, when the day is one
+    makeup: bool  # a weekend day that is a make-up working day
+
+    def describe(self) -> str:
+        weekday = WEEKDAYS_ZH[self.day.weekday()]
+        if self.makeup:
+            kind = "工作日（周末调休上班）"
+        elif self.is_workday:
+            kind = "工作日"
+        elif self.holiday_name:
+            kind = f"休息日（法定节假日：{self.holiday_name}）"
+        else:
+            kind = "休息日（周末）"
+        return f"{self.day.isoformat()} {weekday} {kind}"
+
+
+class WorkCalendar:
+    """Working days over a contiguous range of covered years."""
+
+    def __init__(self, first_year: int, last_year: int, flags: np.ndarray, names: dict[dt.date, str]) -> None:
+        self.first = dt.date(first_year, 1, 1)
+        self.last = dt.date(last_year, 12, 31)
+        if len(flags) != (self.last - self.first).days + 1:
+            raise ValueError("flags must cover every day of the covered years")
+        self._flags = flags.astype(bool)
+        self._cum = np.cumsum(self._flags, dtype=np.int64)
+        self._workdays = np.flatnonzero(self._flags).astype(np.int64)
+        self._names = names
+        self._first_epoch = epoch_day(self.first)
+        self._last_epoch = epoch_day(self.last)
+
+    # ----------------------------------------------------------------- construction
+    @classmethod
+    def load(cls, overrides: Path | None = None) -> WorkCalendar:
+        """The package's data, with an optional YAML overrides file applied."""
+        days, names, first_year, last_year = _package_days()
+        if overrides is not None:
+            first_year, last_year = _apply_overrides(overrides, days, names, first_year, last_year)
+        start = dt.date(first_year, 1, 1)
+        count = (dt.date(last_year, 12, 31) - start).days + 1
+        flags = np.zeros(count, dtype=bool)
+        for i in range(count):
+            day = start + dt.timedelta(days=i)
+            flags[i] = days.get(day, day.weekday() < 5)
+        return cls(first_year, last_year, flags, names)
+
+    # ----------------------------------------------------------------- scalar API
+    def coverage_text(self) -> str:
+        return f"{self.first.isoformat()} 至 {self.last.isoformat()}"
+
+    def _index(self, day: dt.date) -> int:
+        if not self.first <= day <= self.last:
+            raise CalendarError(
+                f"日期 {day.isoformat()} 超出工作日历数据的覆盖范围（{self.coverage_text()}）。{OVERRIDES_HINT}。"
+            )
+        return (day - self.first).days
+
+    def is_workday(self, day: dt.date) -> bool:
+        return bool(self._flags[self._index(day)])
+
+    def day_info(self, day: dt.date) -> DayInfo:
+        work = self.is_workday(day)
+        return DayInfo(
+            day=day,
+            is_workday=work,
+            holiday_name=None if work else self._names.get(day),
+            makeup=work and day.weekday() >= 5,
+        )
+
+    def add_working_days(self, day: dt.date, n: int) -> dt.date:
+        """The N-th working day strictly after `day` (N = 0: `day` itself)."""
+        if n < 0:
+            raise CalendarError(f"工作日数不能为负数：{n}")
+        i = self._index(day)
+        if n == 0:
+            return day
+        k = int(self._cum[i]) + n - 1
+        if k >= len(self._workdays):
+            raise CalendarError(
+                f"从 {day.isoformat()} 起第 {n} 个工作日超出工作日历数据的覆盖范围（{self.coverage_text()}）。{OVERRIDES_HINT}。"
+            )
+        return self.first + dt.timedelta(days=int(self._workdays[k]))
+
+    def working_days_between(self, start: dt.date, end: dt.date) -> int:
+        """Working days in (start, end]: the start day is not counted, the end day is.
+
+        Negative when `end` is before `start`.
+        """
+        return int(self._cum[self._index(end)] - self._cum[self._index(start)])
+
+    def deadline(self, start: dt.datetime | dt.date, amount: int, unit: str) -> dt.date | dt.datetime:
+        """The last moment (hours) or last day (other units) that is still on time."""
+        if unit not in UNITS:
+            raise CalendarError(f"未知的期限单位：{unit}（可选：{'、'.join(UNITS)}）")
+        if amount < 0:
+            raise CalendarError(f"期限不能为负数：{amount}")
+        if unit == "hours":
+            moment = start if isinstance(start, dt.datetime) else dt.datetime.combine(start, dt.time())
+            return moment + dt.timedelta(hours=amount)
+        day = start.date() if isinstance(start, dt.datetime) else start
+        if unit == "working_days":
+            return self.add_working_days(day, amount)
+        if unit == "days":
+            return day + dt.timedelta(days=amount)
+        from dateutil.relativedelta import relativedelta
+
+        return day + relativedelta(months=amount)
+
+    # ----------------------------------------------------------------- vectorised API
+    def uncovered(self, days: np.ndarray) -> np.ndarray:
+        """Mask of epoch days outside the covered range (callers name those rows)."""
+        return (days < self._first_epoch) | (days > self._last_epoch)
+
+    def add_working_days_vec(self, days: np.ndarray, n: np.ndarray | int) -> np.ndarray:
+        """Vectorised `add_working_days` on epoch days, all of which must be covered.
+
+        A result past the covered range is returned as `BEYOND` (the deadline is certainly later
+        than `self.last`; callers decide whether that still settles the record).
+        """
+        idx = days.astype(np.int64) - self._first_epoch
+        n = np.asarray(n, dtype=np.int64)
+        k = self._cum[idx] + n - 1
+        beyond = k >= len(self._workdays)
+        safe_k = np.where(beyond | (n == 0), 0, k)
+        out = self._workdays[safe_k] + self._first_epoch
+        out = np.where(n == 0, days, out)
+        return np.where(beyond & (n > 0), BEYOND, out)
+
+    def working_days_between_vec(self, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+        """Vectorised working days in (start, end] on covered epoch days."""
+        return self._cum[end.astype(np.int64) - self._first_epoch] - self._cum[start.astype(np.int64) - self._first_epoch]
+
+    @property
+    def last_epoch(self) -> int:
+        return self._last_epoch
+
+
+BEYOND = np.iinfo(np.int64).max // 4
+
+
+# --------------------------------------------------------------------- data sources
+def _package_days() -> tuple[dict[dt.date, bool], dict[dt.date, str], int, int]:
+    """Explicit day flags and holiday names from chinesecalendar, and its covered years."""
+    from chinese_calendar import constants
+
+    days: dict[dt.date, bool] = {}
+    names: dict[dt.date, str] = {}
+    for day, holiday in constants.holidays.items():
+        days[day] = False
+        names[day] = _holiday_name(holiday)
+    for day in constants.workdays:
+        days[day] = True
+    years = sorted({d.year for d in constants.holidays})
+    return days, names, years[0], years[-1]
+
+
+_HOLIDAY_ZH = {
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "National Day": "国庆节",
+    "Mid-autumn Festival": "中秋节",
+    "Anti-Fascist 70th Day": "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日",
+}
+
+
+def _holiday_name(holiday: Any) -> str:
+    value = getattr(holiday, "value", holiday)
+    english = value[0] if isinstance(value, tuple) else str(value)
+    return _HOLIDAY_ZH.get(english, english)
+
+
+_RANGE = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2})\s*(?:\.\.|~|至)\s*(\d{4}-\d{1,2}-\d{1,2})\s*$")
+
+
+def _apply_overrides(
+    path: Path, days: dict[dt.date, bool], names: dict[dt.date, str], first_year: int, last_year: int
+) -> tuple[int, int]:
+    """Apply a YAML overrides file in place; return the new covered years.
+
+    Format (one key per year; days may be single dates or `A..B` ranges)::
+
+        2027:
+          holidays:
+            元旦: [2027-01-01]
+            春节: [2027-02-05..2027-02-11]
+          workdays: [2027-02-14]
+    """
+    from checker.yamlio import load_yaml_file
+
+    data = load_yaml_file(path, error=CalendarError)
+    where = str(path)
+    if not isinstance(data, dict) or not data:
+        raise CalendarError(f"{where}：日历覆盖文件应为以年份为键的映射，例如 “2027: {{holidays: [...], workdays: [...]}}”")
+    added: set[int] = set()
+    problems: list[str] = []
+    for year_key, spec in data.items():
+        try:
+            year = int(year_key)
+        except (TypeError, ValueError):
+            problems.append(f"{where}：年份键 “{year_key}” 不是整数")
+            continue
+        if not isinstance(spec, dict) or set(spec) - {"holidays", "workdays"}:
+            problems.append(f"{where}：{year} 年只能包含 holidays 和 workdays 两个键")
+            continue
+        for key, is_work in (("holidays", False), ("workdays", True)):
+            for name, raw in _named_entries(spec.get(key) or []):
+                try:
+                    for day in _expand(raw):
+                        if day.year != year:
+                            raise ValueError(f"{day.isoformat()} 不属于 {year} 年")
+                        days[day] = is_work
+                        if name and not is_work:
+                            names[day] = name
+                except ValueError as exc:
+                    problems.append(f"{where}：{year} 年 {key} 中的 “{raw}” 无效：{exc}")
+        added.add(year)
+    if problems:
+        raise CalendarError(problems)
+    years = sorted(set(range(first_year, last_year + 1)) | added)
+    gaps = [y for y in range(years[0], years[-1] + 1) if y not in years]
+    if gaps:
+        raise CalendarError(
+            f"{where}：覆盖年份不连续，缺少 {'、'.join(map(str, gaps))} 年的节假日安排（数据包覆盖 {first_year}–{last_year} 年）"
+        )
+    return years[0], years[-1]
+
+
+def _named_entries(value: Any) -> list[tuple[str | None, Any]]:
+    if isinstance(value, dict):
+        return [(str(name), item) for name, items in value.items() for item in (items if isinstance(items, list) else [items])]
+    if isinstance(value, list):
+        return [(None, item) for item in value]
+    return [(None, value)]
+
+
+def _expand(raw: Any) -> list[dt.date]:
+    if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
+        return [raw]
+    text = str(raw)
+    match = _RANGE.match(text)
+    if match:
+        a, b = (dt.date.fromisoformat(_pad(x)) for x in match.groups())
+        if b < a:
+            raise ValueError("区间结束早于开始")
+        return [a + dt.timedelta(days=i) for i in range((b - a).days + 1)]
+    return [dt.date.fromisoformat(_pad(text.strip()))]
+
+
+def _pad(text: str) -> str:
+    y, m, d = text.split("-")
+    return f"{int(y):04d}-{int(m):02d}-{int(d):02d}"
+
+
+_DEFAULT: WorkCalendar | None = None
+
+
+def default_calendar() -> WorkCalendar:
+    """The package calendar without overrides, built once per process."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = WorkCalendar.load()
+    return _DEFAULT

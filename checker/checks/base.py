@@ -1,0 +1,233 @@
+"""What every check shares: the strict pydantic base, the where-filter, the evaluation context
+and the outcome a check returns to the engine."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Annotated, Any
+
+import polars as pl
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from checker.evidence.schema import KindSpec
+
+if TYPE_CHECKING:
+    from checker.calendar import WorkCalendar
+    from checker.evidence.load import EvidenceSet
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Scalar = str | int | float | bool
+_MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
+
+
+def month_day(value: str) -> str:
+    """Validate an `MM-DD` month-day (leap day refused: it does not exist every year)."""
+    match = _MONTH_DAY.match(value)
+    if not match:
+        raise ValueError(f"月日应写作 MM-DD（如 01-31），实际是 “{value}”")
+    try:
+        dt.date(2023, int(match[1]), int(match[2]))
+    except ValueError:
+        raise ValueError(f"月日 “{value}” 不存在") from None
+    return value
+
+
+MonthDay = Annotated[str, Field(description="月-日，如 01-31")]
+
+
+def on_year(md: str, year: int) -> dt.date:
+    month, day = md.split("-")
+    return dt.date(year, int(month), int(day))
+
+
+class Condition(StrictModel):
+    """A field test in a where-filter beyond plain equality."""
+
+    not_: Scalar | list[Scalar] | None = Field(default=None, alias="not")
+    empty: bool | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+FilterValue = Scalar | list[Scalar] | Condition
+Where = dict[str, FilterValue]
+
+
+def where_problems(where: Where, spec: KindSpec) -> list[str]:
+    """Unknown fields or enum values in a where-filter, in Chinese."""
+    problems = []
+    for name, value in where.items():
+        if not spec.has_field(name):
+            problems.append(f"筛选条件中的字段 “{name}” 不属于 {spec.name}（{spec.label}）")
+            continue
+        f = spec.field(name)
+        if f.type != "enum":
+            continue
+        values: list[Any] = []
+        if isinstance(value, list):
+            values = value
+        elif isinstance(value, Condition):
+            values = value.not_ if isinstance(value.not_, list) else ([value.not_] if value.not_ is not None else [])
+        else:
+            values = [value]
+        allowed = [v for v, _ in f.values]
+        for v in values:
+            if v not in allowed:
+                problems.append(f"字段 “{name}” 没有取值 “{v}”（可选：{'、'.join(allowed)}）")
+    return problems
+
+
+def field_problems(names: list[str | None], spec: KindSpec, role: str = "") -> list[str]:
+    return [
+        f"{role}字段 “{n}” 不属于 {spec.name}（{spec.label}）" for n in names if n is not None and not spec.has_field(n)
+    ]
+
+
+def where_expr(where: Where) -> pl.Expr:
+    expr = pl.lit(True)
+    for name, value in where.items():
+        col = pl.col(name)
+        if isinstance(value, list):
+            expr = expr & col.is_in(value)
+        elif isinstance(value, Condition):
+            if value.not_ is not None:
+                excluded = value.not_ if isinstance(value.not_, list) else [value.not_]
+                expr = expr & (col.is_null() | ~col.is_in(excluded))
+            if value.empty is not None:
+                expr = expr & (col.is_null() if value.empty else col.is_not_null())
+        else:
+            expr = expr & (col == value).fill_null(False)
+    return expr
+
+
+def where_text(where: Where, spec: KindSpec) -> str:
+    """`渠道为网上咨询求助平台` — a where-filter in words, for reports."""
+    parts = []
+    for name, value in where.items():
+        f = spec.field(name) if spec.has_field(name) else None
+        label = f.label if f else name
+        labels = f.value_labels if f else {}
+
+        def show(v: Any) -> str:
+            return labels.get(v, "是" if v is True else "否" if v is False else str(v))
+
+        if isinstance(value, list):
+            parts.append(f"{label}为{'或'.join(show(v) for v in value)}")
+        elif isinstance(value, Condition):
+            if value.not_ is not None:
+                excluded = value.not_ if isinstance(value.not_, list) else [value.not_]
+                parts.append(f"{label}不为{'或'.join(show(v) for v in excluded)}")
+            if value.empty is not None:
+                parts.append(f"{label}{'为空' if value.empty else '已填写'}")
+        else:
+            parts.append(f"{label}为{show(value)}")
+    return "，".join(parts)
+
+
+@dataclass(frozen=True)
+class EvalContext:
+    as_of: dt.date
+    year: int | None  # --year, when given
+    calendar: WorkCalendar
+    evidence: EvidenceSet
+    departments: tuple[str, ...]
+
+    @property
+    def review_year(self) -> int:
+        """The year yearly rules look at: --year, or the as-of date's year."""
+        return self.year if self.year is not None else self.as_of.year
+
+
+VIOLATION_COLUMNS = ("record_id", "department", "file", "sheet", "row", "expected", "actual", "message")
+
+
+@dataclass
+class Outcome:
+    """What a check found; the engine turns it into a `Finding`."""
+
+    status: str  # pass | fail | pending | not_applicable
+    measured: dict[str, Any]
+    violations: list[dict[str, Any]] = field(default_factory=list)
+
+
+def violation(
+    *,
+    record_id: str | None,
+    department: str | None,
+    file: str | None,
+    sheet: str | None,
+    row: int | None,
+    expected: str,
+    actual: str,
+    message: str,
+) -> dict[str, Any]:
+    return {
+        "record_id": record_id,
+        "department": department,
+        "file": file,
+        "sheet": sheet,
+        "row": row,
+        "expected": expected,
+        "actual": actual,
+        "message": message,
+    }
+
+
+def fmt_moment(value: Any) -> str:
+    """How a date or time appears in a message: `2022-10-11` or `2022-10-11 09:00`."""
+    if value is None:
+        return "（空）"
+    if isinstance(value, dt.datetime):
+        if value.hour == value.minute == value.second == 0:
+            return value.date().isoformat()
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def status_of(*, failed: int, pending: int, decided: int) -> str:
+    """fail beats pending beats pass; nothing in scope is not_applicable."""
+    if failed:
+        return "fail"
+    if pending:
+        return "pending"
+    if decided:
+        return "pass"
+    return "not_applicable"
+
+
+class FieldName(str):
+    pass
+
+
+def check_field_list(value: list[str]) -> list[str]:
+    if not value:
+        raise ValueError("至少需要一个字段")
+    return value
+
+
+__all__ = [
+    "Condition",
+    "EvalContext",
+    "Outcome",
+    "StrictModel",
+    "Where",
+    "check_field_list",
+    "field_problems",
+    "field_validator",
+    "fmt_moment",
+    "month_day",
+    "on_year",
+    "status_of",
+    "violation",
+    "where_expr",
+    "where_problems",
+    "where_text",
+]

@@ -1,0 +1,334 @@
+"""`deadline`: each record's end happens within a period after its start.
+
+What it does
+    For every record in scope, computes the deadline from ``start`` (or from ``restart`` when that
+    field is filled: an FOI clock restarts on the corrected application, 条例 art. 30), adds the
+    working days of each ``exclude`` interval that fall after the start (third-party consultation
+    is not counted, art. 33), and adds a permitted ``extension`` only when the record is marked
+    extended, names who approved it and was notified on or before the original deadline.
+
+    Working days count from the day after the start (期间开始之日不计算在内); ``days`` are calendar
+    days; ``hours`` are exact elapsed time; ``months`` are calendar months (end-of-month clamped).
+
+Statuses
+    on time: the end is on or before the deadline day (``hours``: the deadline moment).
+    late: the end is after it. overdue: no end and the deadline day is before ``--as-of``.
+    pending: no end and the deadline day is on or after ``--as-of``.
+
+Example (PASS / FAIL)::
+
+    check: {type: deadline, start: received_at, end: replied_at, within: {working_days: 1}}
+    PASS  received Fri 2022-09-30 16:00, replied Sat 2022-10-08 10:00 (a make-up working day)
+    FAIL  received Sat 2022-10-08 11:00, replied Tue 2022-10-11 09:00 (due Sun 2022-10-09)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+import numpy as np
+import polars as pl
+from pydantic import model_validator
+
+from checker.calendar import BEYOND, UNIT_LABELS, from_epoch_day
+from checker.checks.base import EvalContext, Outcome, StrictModel, field_problems, fmt_moment, status_of, violation
+from checker.errors import CalendarError
+from checker.evidence.load import location
+from checker.evidence.schema import KindSpec
+
+
+class Within(StrictModel):
+    working_days: int | None = None
+    days: int | None = None
+    hours: int | None = None
+    months: int | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Within:
+        given = [(k, v) for k, v in self.model_dump().items() if v is not None]
+        if len(given) != 1:
+            raise ValueError("within 必须且只能给出一个期限：working_days、days、hours 或 months")
+        if given[0][1] < 0:
+            raise ValueError("期限不能为负数")
+        return self
+
+    @property
+    def unit(self) -> str:
+        return next(k for k, v in self.model_dump().items() if v is not None)
+
+    @property
+    def amount(self) -> int:
+        return int(getattr(self, self.unit))
+
+    def text(self) -> str:
+        if self.unit == "working_days" and self.amount == 0:
+            return "当日"
+        return f"{self.amount}{UNIT_LABELS[self.unit]}"
+
+
+class Extension(StrictModel):
+    """A permitted extension (条例 art. 33: at most 20 working days, approved and notified)."""
+
+    working_days: int = 20
+    flag: str = "extended"
+    approved_by: str = "extension_approved_by"
+    notified_at: str = "extension_notified_at"
+
+
+class DeadlineCheck(StrictModel):
+    type: Literal["deadline"]
+    start: str
+    end: str
+    within: Within
+    restart: str | None = None
+    exclude: list[tuple[str, str]] = []
+    extension: Extension | None = None
+
+    @model_validator(mode="after")
+    def _working_days_only(self) -> DeadlineCheck:
+        if (self.exclude or self.extension) and self.within.unit != "working_days":
+            raise ValueError("exclude 和 extension 只能用于以工作日计算的期限（within.working_days）")
+        return self
+
+    def problems(self, spec: KindSpec) -> list[str]:
+        names: list[str | None] = [self.start, self.end, self.restart]
+        names += [n for pair in self.exclude for n in pair]
+        if self.extension:
+            names += [self.extension.flag, self.extension.approved_by, self.extension.notified_at]
+        return field_problems(names, spec)
+
+    def describe(self, spec: KindSpec) -> str:
+        start = spec.field(self.start).label
+        end = spec.field(self.end).label
+        text = f"{end}不晚于{start}后{self.within.text()}"
+        if self.restart:
+            text += f"（有{spec.field(self.restart).label}的，自该日重新起算）"
+        if self.exclude:
+            text += "；" + "、".join(f"{spec.field(a).label}至{spec.field(b).label}期间不计入" for a, b in self.exclude)
+        if self.extension:
+            text += f"；经批准并告知的，可延长{self.extension.working_days}个工作日"
+        return text
+
+
+def _day(expr: pl.Expr) -> pl.Expr:
+    """Epoch day of a Date or Datetime column."""
+    return expr.cast(pl.Date).cast(pl.Int64)
+
+
+def evaluate(check: DeadlineCheck, frame: pl.DataFrame, ctx: EvalContext, spec: KindSpec) -> Outcome:
+    if frame.height == 0:
+        return Outcome("not_applicable", {"records": 0})
+    cal = ctx.calendar
+    unit, amount = check.within.unit, check.within.amount
+    start_col = pl.col(check.start)
+    if check.restart:
+        start_col = pl.coalesce(pl.col(check.restart), start_col)
+    cols = [start_col.alias("__start"), pl.col(check.end).alias("__end")]
+    for i, (a, b) in enumerate(check.exclude):
+        cols += [_day(pl.col(a)).alias(f"__xa{i}"), _day(pl.col(b)).alias(f"__xb{i}")]
+    if check.extension:
+        ext = check.extension
+        cols += [
+            pl.col(ext.flag).fill_null(False).alias("__ext_flag"),
+            pl.col(ext.approved_by).is_not_null().alias("__ext_approved"),
+            _day(pl.col(ext.notified_at)).alias("__ext_notified"),
+        ]
+    work = frame.with_columns(cols).with_columns(_day(pl.col("__start")).alias("__sd"), _day(pl.col("__end")).alias("__ed"))
+
+    start_days = work.get_column("__sd").to_numpy()
+    as_of_day = (ctx.as_of - dt.date(1970, 1, 1)).days
+    extra_note = np.full(work.height, "", dtype=object)
+
+    if unit == "hours":
+        deadline_moment = work.select(
+            (pl.col("__start").cast(pl.Datetime("us")) + pl.duration(hours=amount)).alias("d")
+        ).get_column("d")
+        deadline_days = deadline_moment.cast(pl.Date).cast(pl.Int64).to_numpy()
+        end_moment = work.get_column("__end").cast(pl.Datetime("us"))
+        late = (end_moment > deadline_moment).fill_null(False).to_numpy()
+    else:
+        if unit == "working_days":
+            _require_covered(cal, work, "__sd", spec, check.start)
+            n = np.full(work.height, amount, dtype=np.int64)
+            for i in range(len(check.exclude)):
+                # An interval only stops the clock if it begins before the clock has run out.
+                running = cal.add_working_days_vec(start_days, n)
+                n += _excluded_working_days(cal, work, i, start_days, running, spec, check)
+            base = cal.add_working_days_vec(start_days, n)
+            deadline_days = base
+            if check.extension:
+                flag = work.get_column("__ext_flag").to_numpy()
+                approved = work.get_column("__ext_approved").to_numpy()
+                notified = work.get_column("__ext_notified").fill_null(BEYOND).to_numpy()
+                valid = flag & approved & (notified <= base)
+                deadline_days = np.where(valid, cal.add_working_days_vec(start_days, n + check.extension.working_days), base)
+                extra_note = np.where(
+                    flag & ~valid,
+                    np.where(approved, "（延期告知晚于原期限，延期无效）", "（延期未注明批准人，延期无效）"),
+                    np.where(valid, f"（含经批准延期{check.extension.working_days}个工作日）", ""),
+                )
+        elif unit == "days":
+            deadline_days = start_days + amount
+        else:  # months
+            deadline_days = (
+                work.select(pl.col("__start").cast(pl.Date).dt.offset_by(f"{amount}mo").cast(pl.Int64)).to_series().to_numpy()
+            )
+        end_days = work.get_column("__ed").fill_null(-(2**40)).to_numpy()
+        has_end = work.get_column("__ed").is_not_null().to_numpy()
+        beyond = deadline_days >= BEYOND
+        undecidable = beyond & has_end & (end_days > cal.last_epoch)
+        if undecidable.any():
+            _raise_beyond(work.filter(pl.Series(undecidable)), spec, check, cal)
+        late = has_end & ~beyond & (end_days > deadline_days)
+
+    has_end = work.get_column("__end").is_not_null().to_numpy()
+    deadline_passed = deadline_days < as_of_day
+    beyond = deadline_days >= BEYOND
+    if (~has_end & beyond).any() and as_of_day > cal.last_epoch:
+        _raise_beyond(work.filter(pl.Series(~has_end & beyond)), spec, check, cal)
+    overdue = ~has_end & deadline_passed
+    pending = ~has_end & ~deadline_passed
+    before_start = has_end & (work.get_column("__ed").fill_null(0).to_numpy() < start_days)
+    on_time = has_end & ~late & ~before_start
+
+    measured = {
+        "records": int(work.height),
+        "on_time": int(on_time.sum()),
+        "late": int(late.sum()),
+        "overdue": int(overdue.sum()),
+        "pending": int(pending.sum()),
+    }
+    if before_start.any():
+        measured["end_before_start"] = int(before_start.sum())
+    decided = measured["on_time"] + measured["late"] + measured["overdue"] + measured.get("end_before_start", 0)
+    if decided:
+        measured["compliance_rate"] = round(measured["on_time"] / decided, 4)
+    failed_mask = late | overdue | before_start
+    violations = _violations(work, failed_mask, late, before_start, deadline_days, extra_note, check, spec, ctx)
+    status = status_of(failed=int(failed_mask.sum()), pending=measured["pending"], decided=decided)
+    return Outcome(status, measured, violations)
+
+
+def _require_covered(cal, work: pl.DataFrame, column: str, spec: KindSpec, field: str) -> None:  # type: ignore[no-untyped-def]
+    days = work.get_column(column).to_numpy()
+    bad = cal.uncovered(days)
+    if bad.any():
+        rows = work.filter(pl.Series(bad)).head(5)
+        places = [
+            f"{location(f, s, r, spec.field(field).label)}：日期 {from_epoch_day(d).isoformat()} 超出工作日历数据的覆盖范围（{cal.coverage_text()}）"
+            for f, s, r, d in rows.select("_file", "_sheet", "_row", column).iter_rows()
+        ]
+        from checker.calendar import OVERRIDES_HINT
+
+        raise CalendarError([*places, f"共 {int(bad.sum())} 条记录的日期超出覆盖范围。{OVERRIDES_HINT}。"])
+
+
+def _excluded_working_days(  # type: ignore[no-untyped-def]
+    cal, work: pl.DataFrame, i: int, start_days: np.ndarray, running: np.ndarray, spec: KindSpec, check: DeadlineCheck
+) -> np.ndarray:
+    """Working days of the i-th excluded interval [a, b] after the start day, when it begins
+    on or before the deadline as it stands (`running`)."""
+    a_col, b_col = work.get_column(f"__xa{i}"), work.get_column(f"__xb{i}")
+    present = (a_col.is_not_null() & b_col.is_not_null()).to_numpy()
+    out = np.zeros(work.height, dtype=np.int64)
+    if not present.any():
+        return out
+    sub = work.filter(pl.Series(present))
+    _require_covered(cal, sub, f"__xa{i}", spec, check.exclude[i][0])
+    _require_covered(cal, sub, f"__xb{i}", spec, check.exclude[i][1])
+    lo = np.maximum(a_col.fill_null(0).to_numpy() - 1, start_days)  # days in (lo, b]
+    hi = b_col.fill_null(0).to_numpy()
+    counted = present & (hi > lo) & (a_col.fill_null(0).to_numpy() <= running)
+    out[counted] = cal.working_days_between_vec(lo[counted], hi[counted])
+    return out
+
+
+def _raise_beyond(rows: pl.DataFrame, spec: KindSpec, check: DeadlineCheck, cal) -> None:  # type: ignore[no-untyped-def]
+    from checker.calendar import OVERRIDES_HINT
+
+    places = [
+        f"{location(f, s, r, spec.field(check.start).label)}：期限超出工作日历数据的覆盖范围（{cal.coverage_text()}），无法判断是否按时"
+        for f, s, r in rows.select("_file", "_sheet", "_row").head(5).iter_rows()
+    ]
+    raise CalendarError([*places, f"{OVERRIDES_HINT}。"])
+
+
+def _violations(
+    work: pl.DataFrame,
+    failed: np.ndarray,
+    late: np.ndarray,
+    before_start: np.ndarray,
+    deadline_days: np.ndarray,
+    extra_note: np.ndarray,
+    check: DeadlineCheck,
+    spec: KindSpec,
+    ctx: EvalContext,
+) -> list[dict]:  # type: ignore[type-arg]
+    if not failed.any():
+        return []
+    idx = np.flatnonzero(failed)
+    sub = work[idx]
+    start_label = spec.field(check.restart).label if check.restart else spec.field(check.start).label
+    end_label = spec.field(check.end).label
+    out = []
+    ids = sub.get_column("id") if "id" in sub.columns else pl.Series([None] * sub.height)
+    depts = sub.get_column("department") if "department" in sub.columns else pl.Series([None] * sub.height)
+    hours = check.within.unit == "hours"
+    for j, (record_id, dept, file, sheet, row, start, end) in enumerate(
+        zip(
+            ids,
+            depts,
+            sub.get_column("_file"),
+            sub.get_column("_sheet"),
+            sub.get_column("_row"),
+            sub.get_column("__start"),
+            sub.get_column("__end"),
+            strict=True,
+        )
+    ):
+        i = idx[j]
+        if hours:
+            due_moment = (start if isinstance(start, dt.datetime) else dt.datetime.combine(start, dt.time())) + dt.timedelta(
+                hours=check.within.amount
+            )
+            due_text = due_moment.strftime("%Y-%m-%d %H:%M")
+        else:
+            due_text = from_epoch_day(int(deadline_days[i])).isoformat()
+        note = str(extra_note[i])
+        expected = f"不晚于 {due_text}（{check.within.text()}内{note}）"
+        if before_start[i]:
+            actual = fmt_moment(end)
+            message = f"{end_label} {fmt_moment(end)} 早于{start_label} {fmt_moment(start)}，记录可能有误"
+        elif late[i]:
+            actual = fmt_moment(end)
+            overrun = _overrun_text(ctx, check, due_text, start, end, int(deadline_days[i]))
+            message = f"{start_label} {fmt_moment(start)}，应不晚于 {due_text}，实际{end_label} {fmt_moment(end)}，{overrun}{note}"
+        else:
+            actual = f"截至 {ctx.as_of.isoformat()} 未填写{end_label}"
+            message = f"{start_label} {fmt_moment(start)}，应不晚于 {due_text}，截至 {ctx.as_of.isoformat()} 仍无{end_label}（已逾期）{note}"
+        out.append(
+            violation(
+                record_id=record_id,
+                department=dept,
+                file=file,
+                sheet=sheet,
+                row=row,
+                expected=expected,
+                actual=actual,
+                message=message,
+            )
+        )
+    return out
+
+
+def _overrun_text(ctx: EvalContext, check: DeadlineCheck, due_text: str, start, end, deadline_day: int) -> str:  # type: ignore[no-untyped-def]
+    if check.within.unit == "hours":
+        due = (start if isinstance(start, dt.datetime) else dt.datetime.combine(start, dt.time())) + dt.timedelta(hours=check.within.amount)
+        over = (end if isinstance(end, dt.datetime) else dt.datetime.combine(end, dt.time())) - due
+        return f"超时 {over.total_seconds() / 3600:.1f} 小时"
+    end_day = end.date() if isinstance(end, dt.datetime) else end
+    due_day = from_epoch_day(deadline_day)
+    if check.within.unit == "working_days" and end_day <= ctx.calendar.last:
+        return f"超期 {ctx.calendar.working_days_between(due_day, end_day)} 个工作日"
+    return f"超期 {(end_day - due_day).days} 天"

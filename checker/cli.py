@@ -1,0 +1,325 @@
+"""The `zwgk` command: parse options, call the core, call a reporter, return an exit code.
+
+One function per subcommand, each returning an int. Every `CheckerError` raised below is
+turned into Chinese messages on stderr and exit code 2 by `main`; nothing else prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from checker.errors import EXIT_ERROR, EXIT_FAILED, EXIT_INTERNAL, EXIT_OK, CheckerError, UsageError
+
+FORMATS = ("json", "md")
+FAIL_ON = ("minor", "major", "critical", "never")
+
+
+def parse_cli_date(text: str, option: str) -> dt.date:
+    from checker.evidence.parse import parse_datetime
+
+    import polars as pl
+
+    value = pl.select(parse_datetime(pl.lit(text, dtype=pl.String))).item()
+    if value is None:
+        raise UsageError(f"{option} 的日期 “{text}” 无法识别（应为 2023-03-01、2023/3/1 或 2023年3月1日）")
+    return value.date()
+
+
+def load_calendar(path: str | None):  # type: ignore[no-untyped-def]
+    from checker.calendar import WorkCalendar, default_calendar
+
+    return WorkCalendar.load(Path(path)) if path else default_calendar()
+
+
+calendar_option = click.option(
+    "--calendar",
+    "calendar_file",
+    type=click.Path(dir_okay=False),
+    help="日历覆盖文件（YAML），补充 chinesecalendar 尚未收录年度的节假日和调休安排。",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="zwgk-checker", message="zwgk %(version)s")
+def cli() -> None:
+    """政务公开合规检查：把任务分解表的量化要求写成规则，检查佐证台账，输出审计报告。
+
+    \b
+    常用：
+      zwgk demo                               生成演示台账并完整检查一遍
+      zwgk check 台账目录 --year 2022         按全部内置规则包检查
+      zwgk validate 台账目录                  只校验台账格式
+      zwgk calendar deadline 2023-04-22 1     计算 1 个工作日的期限
+    """
+
+
+# --------------------------------------------------------------------------- check
+@cli.command()
+@click.argument("evidence", type=click.Path())
+@click.option("--rules", "rules", multiple=True, metavar="PACK_ID|FILE", help="规则包编号或 YAML 文件，可重复；默认使用全部内置规则包。")
+@click.option("--year", type=int, help="检查年度：只检查该年度的记录（按各类台账的期间日期归属）。")
+@click.option("--as-of", "as_of", metavar="DATE", help="检查基准日，决定哪些期限已到期；默认今天。")
+@click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS), help="报告格式，可重复；默认全部。")
+@click.option("--out", type=click.Path(file_okay=False), default="reports", show_default=True, help="报告输出目录。")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default="major", show_default=True, help="达到该级别的未通过规则使退出码为 1。")
+@calendar_option
+@click.option("--quiet", is_flag=True, help="不在终端输出摘要。")
+def check(
+    evidence: str,
+    rules: tuple[str, ...],
+    year: int | None,
+    as_of: str | None,
+    formats: tuple[str, ...],
+    out: str,
+    fail_on: str,
+    calendar_file: str | None,
+    quiet: bool,
+) -> int:
+    """检查佐证台账 EVIDENCE（目录或单个工作簿），输出报告。
+
+    退出码：0 没有达到 --fail-on 级别的未通过规则；1 有；2 用法、规则或台账有误。
+    """
+    from checker.engine import run_check
+    from checker.evidence.load import load_evidence
+    from checker.reporters import write_reports
+    from checker.rulepack import resolve_packs
+
+    as_of_date = parse_cli_date(as_of, "--as-of") if as_of else dt.date.today()
+    if year is not None and not 1990 <= year <= 2200:
+        raise UsageError(f"--year {year} 不是有效的年度")
+    calendar = load_calendar(calendar_file)
+    packs = resolve_packs(list(rules))
+    records = load_evidence(Path(evidence))
+    report = run_check(records, packs, as_of=as_of_date, year=year, calendar=calendar)
+    written = write_reports(report, Path(out), list(formats or FORMATS))
+    if not quiet:
+        click.echo(summary_line(report))
+        for path in written:
+            click.echo(f"报告：{path}")
+    return exit_code(report, fail_on)
+
+
+def summary_line(report) -> str:  # type: ignore[no-untyped-def]
+    from checker.report import STATUS_ZH
+
+    s = report.summary
+    counts = "，".join(f"{STATUS_ZH[k]} {v}" for k, v in s.by_status.items() if v)
+    return f"检查完成（基准日 {s.as_of}，年度 {s.review_year}）：规则 {s.findings} 条，{counts}；违规记录 {s.violations} 条"
+
+
+def exit_code(report, fail_on: str) -> int:  # type: ignore[no-untyped-def]
+    from checker.rulepack import SEVERITY_RANK
+
+    if fail_on == "never":
+        return EXIT_OK
+    return EXIT_FAILED if report.failing(SEVERITY_RANK[fail_on]) else EXIT_OK
+
+
+# --------------------------------------------------------------------------- validate
+@cli.command()
+@click.argument("evidence", type=click.Path())
+def validate(evidence: str) -> int:
+    """只校验台账 EVIDENCE 的格式：表头、必填项、日期、取值、编号重复。"""
+    from checker.evidence.load import load_evidence
+
+    records = load_evidence(Path(evidence))
+    rows = sum(f.rows for f in records.files)
+    click.echo(f"校验通过：{len(records.files)} 个表，{rows} 条记录。")
+    for f in records.files:
+        sheet = f" [{f.sheet}]" if f.sheet else ""
+        encoding = f"，{f.encoding}" if f.encoding else ""
+        click.echo(f"  {f.file}{sheet}：{f.kind}，{f.rows} 条{encoding}")
+    for name in records.ignored:
+        click.echo(f"  已忽略（非台账文件）：{name}")
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- rules
+@cli.group()
+def rules() -> None:
+    """浏览规则包及其出处。"""
+
+
+@rules.command("list")
+@click.option("--rules", "selectors", multiple=True, metavar="PACK_ID|FILE", help="只列出这些规则包；默认全部内置规则包。")
+def rules_list(selectors: tuple[str, ...]) -> int:
+    """列出每条规则：编号、级别、台账类型、标题和原文。"""
+    from checker.rulepack import SEVERITY_ZH, resolve_packs
+
+    for pack in resolve_packs(list(selectors)):
+        click.echo(f"{pack.id}  {pack.pack.title}（{len(pack.rules)} 条规则，{len(pack.not_checkable)} 项无法量化检查）")
+        for rule in pack.rules:
+            click.echo(f"  {rule.id}  [{SEVERITY_ZH[rule.severity]}] [{rule.kind}] {rule.title}")
+            click.echo(f"      {rule.source.clause}：“{rule.source.quote}”")
+    return EXIT_OK
+
+
+@rules.command("show")
+@click.argument("rule_id")
+@click.option("--rules", "selectors", multiple=True, metavar="PACK_ID|FILE", help="在这些规则包中查找；默认全部内置规则包。")
+def rules_show(rule_id: str, selectors: tuple[str, ...]) -> int:
+    """显示一条规则的全部内容。"""
+    import yaml
+
+    from checker.rulepack import SEVERITY_ZH, resolve_packs
+
+    for pack in resolve_packs(list(selectors)):
+        for rule in pack.rules:
+            if rule.id == rule_id:
+                click.echo(f"{rule.id}\n标题：{rule.title}\n级别：{SEVERITY_ZH[rule.severity]}（{rule.severity}）")
+                click.echo(f"台账：{rule.kind}\n要求：{rule.requirement_text()}")
+                click.echo(f"出处：{rule.source.file} {rule.source.clause}\n原文：“{rule.source.quote}”")
+                detail = rule.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"id", "title", "severity", "source"})
+                click.echo(yaml.safe_dump(detail, allow_unicode=True, sort_keys=False).rstrip())
+                return EXIT_OK
+    raise UsageError(f"找不到规则 {rule_id}（用 zwgk rules list 查看全部规则）")
+
+
+@rules.command("test")
+@click.argument("selectors", nargs=-1, metavar="[PACK_ID|FILE]...")
+@calendar_option
+@click.option("--verbose", "-v", is_flag=True, help="列出每个样例的结果，而不只是失败的样例。")
+def rules_test(selectors: tuple[str, ...], calendar_file: str | None, verbose: bool) -> int:
+    """运行规则包的测试样例（每条规则的通过、未通过、待到期样例）。
+
+    样例放在 fixtures/<规则包编号>.yaml 或 <规则文件名>.fixtures.yaml（格式见 docs/rules.md）。
+    """
+    from checker.fixtures import fixture_path, load_fixtures, run_pack_fixtures
+    from checker.rulepack import load_packs, pack_paths
+
+    cal = load_calendar(calendar_file)
+    failed = total = 0
+    for path, pack in load_packs(pack_paths(list(selectors))):
+        results = run_pack_fixtures(pack, load_fixtures(fixture_path(path, pack.id)), cal)
+        bad = [r for r in results if not r.ok]
+        total += len(results)
+        failed += len(bad)
+        click.echo(f"{pack.id}：{len(results) - len(bad)}/{len(results)} 通过")
+        for r in results if verbose else bad:
+            mark = "通过" if r.ok else "失败"
+            click.echo(f"  [{mark}] {r.rule_id} {r.name}：{r.detail}")
+    click.echo(f"合计：{total - failed}/{total} 通过" + (f"，{failed} 项失败" if failed else ""))
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+# --------------------------------------------------------------------------- calendar
+@cli.group()
+@calendar_option
+@click.pass_context
+def calendar(ctx: click.Context, calendar_file: str | None) -> None:
+    """工作日计算（法定节假日与调休，期间开始之日不计算在内）。"""
+    ctx.obj = calendar_file
+
+
+@calendar.command("is-workday")
+@click.argument("date")
+@click.pass_obj
+def calendar_is_workday(calendar_file: str | None, date: str) -> int:
+    """DATE 是否为工作日。"""
+    cal = load_calendar(calendar_file)
+    click.echo(cal.day_info(parse_cli_date(date, "DATE")).describe())
+    return EXIT_OK
+
+
+@calendar.command("deadline")
+@click.argument("date")
+@click.argument("n", type=click.IntRange(min=0))
+@click.option("--unit", type=click.Choice(("working_days", "days", "hours", "months")), default="working_days", show_default=True)
+@click.pass_obj
+def calendar_deadline(calendar_file: str | None, date: str, n: int, unit: str) -> int:
+    """自 DATE 起 N 个单位的期限（最后一天；小时为精确时刻）。
+
+    例：zwgk calendar deadline 2023-04-22 1 输出 2023-04-23（周日调休上班）。
+    """
+    cal = load_calendar(calendar_file)
+    if unit == "hours":
+        from checker.evidence.parse import parse_datetime
+
+        import polars as pl
+
+        moment = pl.select(parse_datetime(pl.lit(date, dtype=pl.String))).item()
+        if moment is None:
+            raise UsageError(f"DATE 的日期 “{date}” 无法识别")
+        click.echo(cal.deadline(moment, n, unit).strftime("%Y-%m-%d %H:%M"))
+    else:
+        click.echo(cal.deadline(parse_cli_date(date, "DATE"), n, unit).isoformat())
+    return EXIT_OK
+
+
+@calendar.command("between")
+@click.argument("start")
+@click.argument("end")
+@click.pass_obj
+def calendar_between(calendar_file: str | None, start: str, end: str) -> int:
+    """START 之后到 END（含）之间的工作日数：起始日不计，截止日计入。"""
+    cal = load_calendar(calendar_file)
+    click.echo(str(cal.working_days_between(parse_cli_date(start, "START"), parse_cli_date(end, "END"))))
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- demo
+@cli.command()
+@click.option("--out", type=click.Path(file_okay=False), default="reports/demo", show_default=True, help="演示台账和报告的输出目录。")
+@click.option("--year", type=int, default=2022, show_default=True, help="演示数据的检查年度。")
+def demo(out: str, year: int) -> int:
+    """生成一个虚构分局的演示台账，按全部内置规则包检查，写出全部格式的报告。"""
+    from checker.demo import build_demo_evidence
+    from checker.engine import run_check
+    from checker.evidence.load import load_evidence
+    from checker.reporters import write_reports
+    from checker.rulepack import resolve_packs
+
+    out_dir = Path(out)
+    evidence_dir = out_dir / "evidence"
+    build_demo_evidence(evidence_dir, year=year)
+    as_of = dt.date(year + 1, 3, 1)
+    report = run_check(load_evidence(evidence_dir), resolve_packs([]), as_of=as_of, year=year, calendar=load_calendar(None))
+    written = write_reports(report, out_dir, list(FORMATS))
+    click.echo(f"演示台账：{evidence_dir}")
+    click.echo(summary_line(report))
+    for path in written:
+        click.echo(f"报告：{path}")
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- entry point
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; map errors to exit codes and Chinese messages without tracebacks."""
+    try:
+        result = cli.main(args=argv, prog_name="zwgk", standalone_mode=False)
+    except CheckerError as exc:
+        for problem in exc.problems:
+            click.echo(f"错误：{problem}", err=True)
+        return _exit(EXIT_ERROR, argv)
+    except click.exceptions.Exit as exc:
+        return _exit(exc.exit_code, argv)
+    except click.ClickException as exc:
+        click.echo(f"用法错误：{exc.format_message()}（用 zwgk --help 查看用法）", err=True)
+        return _exit(EXIT_ERROR, argv)
+    except click.exceptions.Abort:
+        click.echo("已中止。", err=True)
+        return _exit(EXIT_ERROR, argv)
+    except KeyboardInterrupt:
+        click.echo("已中断。", err=True)
+        return _exit(130, argv)
+    except Exception as exc:  # a bug: say so plainly, keep the traceback behind a switch
+        if os.environ.get("ZWGK_DEBUG"):
+            raise
+        click.echo(f"内部错误（这是程序缺陷，请连同命令一起报告；设置 ZWGK_DEBUG=1 可查看详细信息）：{type(exc).__name__}: {exc}", err=True)
+        return _exit(EXIT_INTERNAL, argv)
+    return _exit(result if isinstance(result, int) else EXIT_OK, argv)
+
+
+def _exit(code: int, argv: list[str] | None) -> int:
+    if argv is None:
+        sys.exit(code)
+    return code
+
+
+if __name__ == "__main__":
+    main()

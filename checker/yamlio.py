@@ -1,0 +1,169 @@
+"""Safe YAML loading that remembers where every value came from.
+
+Rule packs, profiles, waivers, calendar overrides and YAML evidence all go through here:
+
+* only the safe loader (no python tags);
+* anchors and aliases are allowed, but a document whose expansion exceeds `MAX_NODES` is refused
+  (the "billion laughs" bomb), as is nesting deeper than `MAX_DEPTH`;
+* duplicate keys are an error instead of PyYAML's silent last-one-wins;
+* `LineMap` maps a path such as ``("rules", 3, "check", "within")`` to its 1-based line so that
+  validation errors can say ``rules/x.yaml:42``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from checker.errors import CheckerError, RuleError
+
+MAX_NODES = 2_000_000
+MAX_DEPTH = 64
+MAX_BYTES = 64 * 1024 * 1024
+
+PathKey = tuple[Any, ...]
+
+
+class LineMap:
+    """Line numbers of the values in one YAML document, by path."""
+
+    def __init__(self, lines: dict[PathKey, int]) -> None:
+        self._lines = lines
+
+    def line_of(self, loc: PathKey) -> int | None:
+        """The line of the deepest existing prefix of `loc`.
+
+        Pydantic locations may contain elements that are not in the document (the tag of a
+        discriminated union, for example); those are skipped.
+        """
+        best: int | None = self._lines.get(())
+        path: PathKey = ()
+        for part in loc:
+            candidate = (*path, part)
+            if candidate in self._lines:
+                path = candidate
+                best = self._lines[candidate]
+        return best
+
+
+def read_text(path: Path, *, error: type[CheckerError]) -> str:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise error(f"{path}：无法读取文件（{exc.strerror or exc}）") from None
+    if size > MAX_BYTES:
+        raise error(f"{path}：文件过大（{size // (1024 * 1024)} MB），YAML 文件上限为 {MAX_BYTES // (1024 * 1024)} MB")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise error(f"{path}：无法读取文件（{exc.strerror or exc}）") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise error(f"{path}：文件不是 UTF-8 编码（第 {exc.start} 字节处无法解码），请另存为 UTF-8") from None
+
+
+def load_yaml_file(path: Path, *, error: type[CheckerError] = RuleError) -> Any:
+    data, _ = load_yaml_with_lines(path, error=error)
+    return data
+
+
+def load_yaml_with_lines(path: Path, *, error: type[CheckerError] = RuleError) -> tuple[Any, LineMap]:
+    text = read_text(path, error=error)
+    return parse_yaml(text, str(path), error=error)
+
+
+def parse_yaml(text: str, where: str, *, error: type[CheckerError] = RuleError) -> tuple[Any, LineMap]:
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, LineMap({})
+        lines: dict[PathKey, int] = {}
+        _walk(node, (), lines, loader, where, error, depth=0)
+        _check_expansion(node, where, error)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = f":{mark.line + 1}" if mark else ""
+        raise error(f"{where}{line}：YAML 语法错误：{_yaml_problem_zh(exc)}") from None
+    except yaml.YAMLError as exc:
+        raise error(f"{where}：YAML 无法解析：{exc}") from None
+    except RecursionError:
+        raise error(f"{where}：YAML 嵌套过深") from None
+    finally:
+        loader.dispose()
+    return data, LineMap(lines)
+
+
+def _yaml_problem_zh(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or ""
+    if "could not determine a constructor" in problem:
+        return f"不允许的标签（只接受普通 YAML 数据，不接受 Python 对象标签）：{problem}"
+    if "found character '\\t'" in problem:
+        return "缩进中不能使用制表符（Tab），请改用空格"
+    return f"{exc.context + '，' if exc.context else ''}{problem}"
+
+
+def _walk(
+    node: yaml.Node,
+    path: PathKey,
+    lines: dict[PathKey, int],
+    loader: yaml.SafeLoader,
+    where: str,
+    error: type[CheckerError],
+    depth: int,
+) -> None:
+    if depth > MAX_DEPTH:
+        raise error(f"{where}:{node.start_mark.line + 1}：YAML 嵌套超过 {MAX_DEPTH} 层")
+    if path in lines:
+        return  # an alias already walked under this path
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise error(f"{where}:{key_node.start_mark.line + 1}：映射的键必须是简单值")
+            key = loader.construct_object(key_node)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                raise error(f"{where}:{line}：重复的键 “{key}”（第 {seen[key]} 行已出现）")
+            seen[key] = line
+            _walk(value_node, (*path, key), lines, loader, where, error, depth + 1)
+            lines[(*path, key)] = line
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _walk(item, (*path, i), lines, loader, where, error, depth + 1)
+
+
+def _check_expansion(root: yaml.Node, where: str, error: type[CheckerError]) -> None:
+    """Refuse documents whose alias expansion is huge, in time linear in the unique nodes."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if key in sizes and not done:
+            continue
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        if done:
+            total = 1 + sum(sizes.get(id(c), 1) for c in children)
+            if total > MAX_NODES:
+                raise error(f"{where}：YAML 别名展开后超过 {MAX_NODES} 个节点，疑似“别名炸弹”，已拒绝")
+            sizes[key] = total
+            open_nodes.discard(key)
+        else:
+            if key in open_nodes:
+                raise error(f"{where}：YAML 含有自我引用的别名，已拒绝")
+            open_nodes.add(key)
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if id(c) not in sizes)
