@@ -15,7 +15,8 @@ import click
 
 from checker.errors import EXIT_ERROR, EXIT_FAILED, EXIT_INTERNAL, EXIT_OK, CheckerError, UsageError
 
-FORMATS = ("json", "md")
+from checker.reporters import FORMATS  # noqa: E402  (import-light by design)
+
 FAIL_ON = ("minor", "major", "critical", "never")
 
 

@@ -10,6 +10,9 @@ from pathlib import Path
 from checker.report import Report
 from checker.reporters import json_report, markdown
 
+# Every format `--format` accepts; the CLI reads this list, so keep this module import-light.
+FORMATS = ("json", "md")
+
 RENDERERS: dict[str, tuple[str, Callable[[Report], str]]] = {
     "json": ("report.json", json_report.render),
     "md": ("report.md", markdown.render),
