@@ -1,0 +1,39 @@
+"""Shared test helpers: run the real CLI in-process and capture what a user would see."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO.parent / "shared" / "seeds"
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def zwgk(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
+    """`zwgk("check", dir, ...)` → exit code, stdout, stderr, exactly as the console script."""
+    from checker.cli import main
+
+    def run(*args: str | Path) -> CliResult:
+        capsys.readouterr()
+        code = main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
+
+
+def write_csv(path: Path, header: str, *rows: str, encoding: str = "utf-8") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join([header, *rows]) + "\n", encoding=encoding)
+    return path

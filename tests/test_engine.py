@@ -1,0 +1,162 @@
+"""Engine behaviour that is not tied to one rule pack."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pydantic
+import pytest
+
+from checker.calendar import default_calendar
+from checker.engine import run_check
+from checker.evidence.load import evidence_from_records
+from checker.rulepack import RulePack
+
+
+def _pack(check: dict, kind: str = "consultation", where: dict | None = None) -> RulePack:  # type: ignore[type-arg]
+    return RulePack.model_validate(
+        {
+            "pack": {"id": "t", "title": "测试", "issuer": "测试", "year": 2022, "source_file": "t.txt"},
+            "rules": [
+                {
+                    "id": "t/r",
+                    "title": "测试规则",
+                    "severity": "major",
+                    "kind": kind,
+                    "where": where or {},
+                    "check": check,
+                    "source": {"file": "t.txt", "clause": "一", "quote": "测试"},
+                }
+            ],
+        }
+    )
+
+
+def _consultations(n: int, late_every: int = 0) -> list[dict]:  # type: ignore[type-arg]
+    rows = []
+    for i in range(n):
+        day = dt.date(2022, 3, 1) + dt.timedelta(days=i % 200)
+        replied = day + dt.timedelta(days=30 if late_every and i % late_every == 0 else 0)
+        rows.append(
+            {"id": f"C{i}", "department": f"部门{i % 7}", "channel": "online_platform", "received_at": f"{day} 09:00", "replied_at": f"{replied} 17:00"}
+        )
+    return rows
+
+
+DEADLINE = {"type": "deadline", "start": "received_at", "end": "replied_at", "within": {"working_days": 1}}
+
+
+def _run(pack: RulePack, records: dict, as_of: dt.date = dt.date(2023, 3, 1), year: int | None = 2022):  # type: ignore[no-untyped-def,type-arg]
+    evidence = evidence_from_records(records, "t")
+    return run_check(evidence, [pack], as_of=as_of, year=year, calendar=default_calendar())
+
+
+def test_no_per_row_pydantic_models(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Model instances grow with violations and findings, never with the number of rows."""
+    pack = _pack(DEADLINE)
+    counts = []
+    for n in (100, 5000):
+        created = 0
+        original = pydantic.BaseModel.__init__
+
+        def counting(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            nonlocal created
+            created += 1
+            original(self, *args, **kwargs)
+
+        records = {"consultation": _consultations(n)}
+        evidence = evidence_from_records(records, "t")
+        monkeypatch.setattr(pydantic.BaseModel, "__init__", counting)
+        report = run_check(evidence, [pack], as_of=dt.date(2023, 3, 1), year=2022, calendar=default_calendar())
+        monkeypatch.setattr(pydantic.BaseModel, "__init__", original)
+        assert report.findings[0].status == "pass"
+        counts.append(created)
+    assert counts[0] == counts[1]
+
+
+def test_hours_deadline_is_exact() -> None:
+    pack = _pack({"type": "deadline", "start": "occurred_at", "end": "press_release_at", "within": {"hours": 24}}, kind="emergency")
+    records = {
+        "emergency": [
+            {"id": "E1", "department": "指挥处", "level": "major", "occurred_at": "2022-05-01 10:00", "first_response_at": "", "press_release_at": "2022-05-02 10:00"},
+            {"id": "E2", "department": "指挥处", "level": "major", "occurred_at": "2022-05-01 10:00", "first_response_at": "", "press_release_at": "2022-05-02 10:01"},
+        ]
+    }
+    finding = _run(pack, records).findings[0]
+    assert [v.record_id for v in finding.violations] == ["E2"]
+    assert finding.violations[0].message == "发生时间 2022-05-01 10:00，应不晚于 2022-05-02 10:00，实际新闻发布时间 2022-05-02 10:01，超时 0.0 小时"
+
+
+def test_months_deadline_clamps_to_month_end() -> None:
+    pack = _pack({"type": "deadline", "start": "issued_at", "end": "feedback_published_at", "within": {"months": 1}}, kind="decision")
+    records = {
+        "decision": [
+            {"id": "D1", "title": "甲", "department": "指挥处", "issued_at": "2022-01-31", "feedback_published_at": "2022-02-28"},
+            {"id": "D2", "title": "乙", "department": "指挥处", "issued_at": "2022-01-31", "feedback_published_at": "2022-03-01"},
+        ]
+    }
+    finding = _run(pack, records).findings[0]
+    assert [v.record_id for v in finding.violations] == ["D2"]
+
+
+def test_reply_before_receipt_is_reported() -> None:
+    records = {"consultation": [{"id": "X", "department": "指挥处", "channel": "online_platform", "received_at": "2022-05-10 10:00", "replied_at": "2022-05-09 10:00"}]}
+    finding = _run(_pack(DEADLINE), records).findings[0]
+    assert finding.status == "fail"
+    assert finding.violations[0].message == "答复时间 2022-05-09 10:00 早于收到时间 2022-05-10 10:00，记录可能有误"
+
+
+def test_deadline_past_calendar_coverage_still_settles_when_decidable() -> None:
+    """A 2026-12-30 receipt with N=20 ends in 2027, past the data; a reply on 2026-12-31 is
+    certainly on time, and an open one on an as-of inside coverage is certainly pending."""
+    records = {
+        "consultation": [
+            {"id": "A", "department": "指挥处", "channel": "online_platform", "received_at": "2026-12-30 10:00", "replied_at": "2026-12-31 10:00"},
+            {"id": "B", "department": "指挥处", "channel": "online_platform", "received_at": "2026-12-30 10:00", "replied_at": ""},
+        ]
+    }
+    pack = _pack({**DEADLINE, "within": {"working_days": 20}})
+    finding = _run(pack, records, as_of=dt.date(2026, 12, 31), year=2026).findings[0]
+    assert (finding.status, finding.measured["on_time"], finding.measured["pending"]) == ("pending", 1, 1)
+
+
+def test_pending_beats_pass_and_fail_beats_pending() -> None:
+    records = {
+        "consultation": [
+            {"id": "A", "department": "指挥处", "channel": "online_platform", "received_at": "2022-12-30 10:00", "replied_at": "2022-12-30 11:00"},
+            {"id": "B", "department": "指挥处", "channel": "online_platform", "received_at": "2022-12-30 10:00", "replied_at": ""},
+        ]
+    }
+    assert _run(_pack(DEADLINE), records, as_of=dt.date(2022, 12, 31)).findings[0].status == "pending"
+    assert _run(_pack(DEADLINE), records, as_of=dt.date(2023, 1, 4)).findings[0].status == "fail"
+
+
+def test_ratio_and_required_and_duration() -> None:
+    ratio = _pack({"type": "ratio", "numerator": {"form": {"not": "text"}}, "min": 0.5}, kind="interpretation")
+    forms = ["text", "text", "graphic", "video"]
+    records = {
+        "interpretation": [
+            {"id": f"I{i}", "document_id": "P1", "department": "指挥处", "form": f, "published_at": "2022-04-01"} for i, f in enumerate(forms)
+        ]
+    }
+    finding = _run(ratio, records).findings[0]
+    assert (finding.status, finding.measured["ratio"]) == ("pass", 0.5)
+    required = _pack({"type": "required", "fields": ["legal_basis"]}, kind="foi_request", where={"outcome": "withheld"})
+    foi = {
+        "foi_request": [
+            {"id": "F1", "department": "法制支队", "received_at": "2022-03-01", "replied_at": "2022-03-05", "outcome": "不予公开", "legal_basis": ""},
+            {"id": "F2", "department": "法制支队", "received_at": "2022-03-01", "replied_at": "2022-03-05", "outcome": "予以公开", "legal_basis": ""},
+        ]
+    }
+    finding = _run(required, foi).findings[0]
+    assert [v.record_id for v in finding.violations] == ["F1"]
+    duration = _pack({"type": "duration", "start": "consultation_start", "end": "consultation_end", "min": {"days": 30}}, kind="decision")
+    decisions = {
+        "decision": [
+            {"id": "D1", "title": "甲", "department": "指挥处", "consultation_start": "2022-03-01", "consultation_end": "2022-03-31", "issued_at": "2022-05-01", "feedback_published_at": ""},
+            {"id": "D2", "title": "乙", "department": "指挥处", "consultation_start": "2022-03-01", "consultation_end": "2022-03-30", "issued_at": "2022-05-01", "feedback_published_at": ""},
+        ]
+    }
+    finding = _run(duration, decisions).findings[0]
+    assert [v.record_id for v in finding.violations] == ["D2"]
+    assert finding.violations[0].message == "征求意见开始 2022-03-01 至征求意见结束 2022-03-30 仅 29 日，少于 30 日"
