@@ -68,6 +68,8 @@ def cli() -> None:
 @click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS), help="报告格式，可重复；默认全部。")
 @click.option("--out", type=click.Path(file_okay=False), default="reports", show_default=True, help="报告输出目录。")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default="major", show_default=True, help="达到该级别的未通过规则使退出码为 1。")
+@click.option("--waivers", "waivers_file", type=click.Path(dir_okay=False), help="豁免文件（YAML）：被豁免的违规仍列在报告中，但不影响退出码。")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), help="上一次检查的 report.json：标出新增、持续和已整改的问题。")
 @calendar_option
 @click.option("--quiet", is_flag=True, help="不在终端输出摘要。")
 def check(
@@ -78,6 +80,8 @@ def check(
     formats: tuple[str, ...],
     out: str,
     fail_on: str,
+    waivers_file: str | None,
+    baseline_file: str | None,
     calendar_file: str | None,
     quiet: bool,
 ) -> int:
@@ -95,14 +99,47 @@ def check(
         raise UsageError(f"--year {year} 不是有效的年度")
     calendar = load_calendar(calendar_file)
     packs = resolve_packs(list(rules))
+    waivers = _load_waivers(waivers_file)
+    old = _load_baseline(baseline_file)
     records = load_evidence(Path(evidence))
     report = run_check(records, packs, as_of=as_of_date, year=year, calendar=calendar)
+    report = _review(report, packs, waivers, old, as_of_date)
     written = write_reports(report, Path(out), list(formats or FORMATS))
     if not quiet:
         click.echo(summary_line(report))
         for path in written:
             click.echo(f"报告：{path}")
     return exit_code(report, fail_on)
+
+
+def _load_waivers(path: str | None):  # type: ignore[no-untyped-def]
+    if path is None:
+        return None
+    from checker.waivers import load_waivers
+
+    return load_waivers(Path(path))
+
+
+def _load_baseline(path: str | None):  # type: ignore[no-untyped-def]
+    if path is None:
+        return None
+    from checker.baseline import load_report_json
+
+    return load_report_json(Path(path))
+
+
+def _review(report, packs, waivers, old, as_of: dt.date):  # type: ignore[no-untyped-def]
+    """Waivers first (a waived violation is still a violation), then the baseline comparison."""
+    if waivers is not None:
+        from checker.waivers import apply_waivers
+
+        known = {rule.id for pack in packs for rule in pack.rules}
+        report = apply_waivers(report, waivers, as_of=as_of, known_rules=known)
+    if old is not None:
+        from checker.baseline import apply_baseline
+
+        report = apply_baseline(report, old)
+    return report
 
 
 def summary_line(report) -> str:  # type: ignore[no-untyped-def]
@@ -119,6 +156,18 @@ def exit_code(report, fail_on: str) -> int:  # type: ignore[no-untyped-def]
     if fail_on == "never":
         return EXIT_OK
     return EXIT_FAILED if report.failing(SEVERITY_RANK[fail_on]) else EXIT_OK
+
+
+# --------------------------------------------------------------------------- diff
+@cli.command()
+@click.argument("old", type=click.Path(dir_okay=False))
+@click.argument("new", type=click.Path(dir_okay=False))
+def diff(old: str, new: str) -> int:
+    """比较两次检查的 report.json：新增、持续和已整改的问题。"""
+    from checker.baseline import diff_text, load_report_json
+
+    click.echo(diff_text(load_report_json(Path(old)), load_report_json(Path(new))), nl=False)
+    return EXIT_OK
 
 
 # --------------------------------------------------------------------------- validate

@@ -87,15 +87,21 @@ def _finding(pack: RulePack, rule: Rule, outcome: Outcome) -> Finding:
     )
 
 
-def _summary(
-    evidence: EvidenceSet, packs: list[RulePack], findings: list[Finding], as_of: dt.date, year: int | None, departments: tuple[str, ...]
-) -> Summary:
+def count_findings(findings: list[Finding]) -> tuple[dict[str, int], dict[str, int]]:
+    """Findings by status, and failing findings by severity."""
     by_status = {s: 0 for s in ("fail", "pending", "pass", "not_applicable", "waived")}
     failed = {"critical": 0, "major": 0, "minor": 0}
     for f in findings:
         by_status[f.status] += 1
         if f.status == "fail":
             failed[f.severity] += 1
+    return by_status, failed
+
+
+def _summary(
+    evidence: EvidenceSet, packs: list[RulePack], findings: list[Finding], as_of: dt.date, year: int | None, departments: tuple[str, ...]
+) -> Summary:
+    by_status, failed = count_findings(findings)
     files = sorted(
         (EvidenceFile(file=f.file, sheet=f.sheet, kind=f.kind, rows=f.rows, encoding=f.encoding) for f in evidence.files),
         key=lambda e: (e.file, e.sheet or ""),

@@ -23,6 +23,10 @@ class Violation(Frozen):
     expected: str
     actual: str
     message: str
+    period: str | None = None  # for aggregate violations: the window that fell short (e.g. 第2季度)
+    waived: bool = False
+    waiver: str | None = None  # the waiver's reason, approver and document number
+    change: str | None = None  # against --baseline: new | persisting
 
 
 class SourceRef(Frozen):
@@ -42,6 +46,7 @@ class Finding(Frozen):
     source: SourceRef
     measured: dict[str, Any]
     violations: list[Violation]
+    change: str | None = None  # against --baseline: new | persisting (failing now) or None
 
 
 class EvidenceFile(Frozen):
@@ -59,6 +64,24 @@ class PackRef(Frozen):
     not_checkable: int
 
 
+class ResolvedItem(Frozen):
+    rule_id: str
+    record_id: str | None
+    department: str | None
+    message: str
+
+
+class BaselineSummary(Frozen):
+    """What changed since the baseline review (`--baseline OLD/report.json`)."""
+
+    as_of: str
+    review_year: int
+    findings: dict[str, int]  # new / persisting / resolved failing findings
+    violations: dict[str, int]  # new / persisting / resolved violations
+    resolved_findings: list[str]
+    resolved_violations: list[ResolvedItem]
+
+
 class Summary(Frozen):
     as_of: str
     year: int | None
@@ -72,6 +95,8 @@ class Summary(Frozen):
     by_status: dict[str, int]
     failed_by_severity: dict[str, int]
     violations: int
+    waived_violations: int = 0
+    baseline: BaselineSummary | None = None
 
 
 class Report(Frozen):

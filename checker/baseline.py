@@ -1,0 +1,144 @@
+"""Year-over-year comparison against an earlier `report.json` (`--baseline`, `zwgk diff`).
+
+Stable keys: a failing finding is keyed by its rule id; a violation by rule id + record id, or,
+for aggregate violations with no record (a count or ratio that fell short), rule id +
+department + period. Each failing finding and violation of the new report is marked `new` or
+`persisting`; what failed before and no longer does is `resolved` — but only for rules the new
+run actually evaluated (a rule absent from the new run was not re-checked, so nothing about it
+is claimed).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from checker.errors import UsageError
+from checker.report import BaselineSummary, Report, ResolvedItem
+
+FAILING = ("fail", "waived")
+
+
+def load_report_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"{path}：找不到基准报告") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UsageError(f"{path}：不是有效的 report.json（{exc}）") from None
+    if not isinstance(data, dict) or not isinstance(data.get("findings"), list) or not isinstance(data.get("summary"), dict):
+        raise UsageError(f"{path}：不是 zwgk 生成的 report.json（缺少 summary 或 findings）")
+    return data
+
+
+def violation_key(rule_id: str, v: dict[str, Any]) -> str:
+    if v.get("record_id"):
+        return f"{rule_id}|id:{v['record_id']}"
+    return f"{rule_id}|dept:{v.get('department') or ''}|{v.get('period') or ''}"
+
+
+def _index(report: dict[str, Any]) -> tuple[set[str], set[str], set[str], dict[str, tuple[str, dict[str, Any]]]]:
+    """Rules judged on evidence, rules that passed, failing rules, and failing violations by key.
+
+    A rule that is not_applicable (no records) was not judged, so nothing it used to fail on
+    counts as resolved; a failing rule is resolved only when it now passes.
+    """
+    judged: set[str] = set()
+    passed: set[str] = set()
+    failing: set[str] = set()
+    violations: dict[str, tuple[str, dict[str, Any]]] = {}
+    for finding in report["findings"]:
+        rule_id = finding.get("rule_id", "")
+        if finding.get("status") in ("pass", "fail", "waived", "pending"):
+            judged.add(rule_id)
+        if finding.get("status") == "pass":
+            passed.add(rule_id)
+        if finding.get("status") in FAILING:
+            failing.add(rule_id)
+            for v in finding.get("violations") or []:
+                violations[violation_key(rule_id, v)] = (rule_id, v)
+    return judged, passed, failing, violations
+
+
+def compare(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """The change sets between two reports given as parsed JSON."""
+    _, _, old_failing, old_violations = _index(old)
+    judged, passed, new_failing, new_violations = _index(new)
+    return {
+        "findings": {
+            "new": sorted(new_failing - old_failing),
+            "persisting": sorted(new_failing & old_failing),
+            "resolved": sorted(old_failing & passed),
+        },
+        "violations": {
+            "new": sorted(set(new_violations) - set(old_violations)),
+            "persisting": sorted(set(new_violations) & set(old_violations)),
+            "resolved": sorted(k for k in set(old_violations) - set(new_violations) if old_violations[k][0] in judged),
+        },
+        "old_violations": old_violations,
+        "new_violations": new_violations,
+    }
+
+
+def apply_baseline(report: Report, old: dict[str, Any]) -> Report:
+    changes = compare(old, json.loads(report.model_dump_json()))
+    new_findings, new_violations = set(changes["findings"]["new"]), set(changes["violations"]["new"])
+    findings = []
+    for finding in report.findings:
+        if finding.status not in FAILING:
+            findings.append(finding)
+            continue
+        violations = [
+            v.model_copy(update={"change": "new" if violation_key(finding.rule_id, v.model_dump()) in new_violations else "persisting"})
+            for v in finding.violations
+        ]
+        change = "new" if finding.rule_id in new_findings else "persisting"
+        findings.append(finding.model_copy(update={"violations": violations, "change": change}))
+    resolved_items = []
+    for key in changes["violations"]["resolved"]:
+        rule_id, v = changes["old_violations"][key]
+        resolved_items.append(ResolvedItem(rule_id=rule_id, record_id=v.get("record_id"), department=v.get("department"), message=str(v.get("message", ""))))
+    old_summary = old["summary"]
+    baseline = BaselineSummary(
+        as_of=str(old_summary.get("as_of", "")),
+        review_year=int(old_summary.get("review_year") or 0),
+        findings={k: len(v) for k, v in changes["findings"].items()},
+        violations={k: len(v) for k, v in changes["violations"].items()},
+        resolved_findings=changes["findings"]["resolved"],
+        resolved_violations=resolved_items,
+    )
+    return report.model_copy(update={"findings": findings, "summary": report.summary.model_copy(update={"baseline": baseline})})
+
+
+def diff_text(old: dict[str, Any], new: dict[str, Any], *, limit: int = 50) -> str:
+    """`zwgk diff`: the same change sets as --baseline, as Chinese text."""
+    changes = compare(old, new)
+    o, n = old["summary"], new["summary"]
+    lines = [f"基准：{o.get('review_year')} 年度（基准日 {o.get('as_of')}） → 本次：{n.get('review_year')} 年度（基准日 {n.get('as_of')}）"]
+    labels = {"new": "新增", "persisting": "持续", "resolved": "已整改"}
+    counts = "，".join(f"{labels[k]} {len(v)}" for k, v in changes["findings"].items())
+    lines.append(f"未通过的规则：{counts}")
+    counts = "，".join(f"{labels[k]} {len(v)}" for k, v in changes["violations"].items())
+    lines.append(f"违规记录：{counts}")
+    for kind in ("new", "persisting", "resolved"):
+        rules = changes["findings"][kind]
+        if rules:
+            lines.append(f"{labels[kind]}未通过的规则：")
+            lines.extend(f"  {r}" for r in rules[:limit])
+            if len(rules) > limit:
+                lines.append(f"  …共 {len(rules)} 条")
+    for kind, source in (("new", "new_violations"), ("resolved", "old_violations")):
+        keys = changes["violations"][kind]
+        if keys:
+            lines.append(f"{labels[kind]}违规记录：")
+            lines.extend(f"  {_violation_text(*changes[source][k])}" for k in keys[:limit])
+            if len(keys) > limit:
+                lines.append(f"  …共 {len(keys)} 条")
+    return "\n".join(lines) + "\n"
+
+
+def _violation_text(rule_id: str, v: dict[str, Any]) -> str:
+    who = f"记录 {v['record_id']}" if v.get("record_id") else (f"部门 {v['department']}" if v.get("department") else "整体")
+    period = f" {v['period']}" if v.get("period") else ""
+    return f"{rule_id} {who}{period}：{v.get('message', '')}"

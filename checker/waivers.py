@@ -1,0 +1,160 @@
+"""Waivers (豁免): approved exceptions that keep a violation visible but out of the gate.
+
+A waiver file is a YAML list::
+
+    - rule: songjiang-psb-2022/consultation-reply-1wd
+      records: [ZX2022-0003]          # optional: only these record ids
+      department: 指挥处               # optional: only this department's violations
+      reason: 平台故障，留言无法调取
+      approved_by: 区政务公开办
+      document: 松公开〔2023〕3号       # 批准文号
+      expires: 2023-06-30
+
+Matching violations are marked 已豁免 with the reason and stay in every report; a finding
+whose violations are all waived has status `waived` and never fails the gate. A waiver whose
+`expires` is before the as-of date is not applied and is itself reported, as is a waiver that
+matched nothing (both as `waivers/...` findings of severity minor).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from pydantic import Field, ValidationError
+
+from checker.checks.base import StrictModel
+from checker.errors import RuleError
+from checker.report import Finding, Report, SourceRef, Violation
+from checker.rulepack import validation_messages
+from checker.yamlio import load_yaml_with_lines
+
+
+class Waiver(StrictModel):
+    rule: str = Field(min_length=1)
+    records: list[str] = []
+    department: str | None = None
+    reason: str = Field(min_length=1)
+    approved_by: str = Field(min_length=1)
+    document: str = Field(min_length=1)
+    expires: dt.date
+
+    def matches(self, v: Violation) -> bool:
+        if self.records and v.record_id not in self.records:
+            return False
+        return not (self.department and v.department != self.department)
+
+    def label(self) -> str:
+        scope = "、".join(self.records) if self.records else (self.department or "全部违规")
+        return f"{self.rule}（{scope}）"
+
+    def note(self) -> str:
+        return f"已豁免：{self.reason}（{self.approved_by}，{self.document}，有效期至 {self.expires.isoformat()}）"
+
+
+class WaiverFile(StrictModel):
+    waivers: list[Waiver]
+
+
+def load_waivers(path: Path) -> list[Waiver]:
+    data, lines = load_yaml_with_lines(path, error=RuleError)
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise RuleError(f"{path}:1：豁免文件应为列表，每项一条豁免（rule、reason、approved_by、document、expires）")
+    try:
+        return WaiverFile.model_validate({"waivers": data}).waivers
+    except ValidationError as exc:
+        messages = validation_messages(exc, str(path), _Shifted(lines), {"waivers": data})
+        raise RuleError([m.replace("：waivers[", "：豁免[", 1) for m in messages]) from None
+
+
+class _Shifted:
+    """Line look-ups for a list wrapped as {"waivers": [...]} during validation."""
+
+    def __init__(self, lines) -> None:  # type: ignore[no-untyped-def]
+        self._lines = lines
+
+    def line_of(self, loc: tuple) -> int | None:  # type: ignore[type-arg]
+        return self._lines.line_of(tuple(loc[1:]) if loc and loc[0] == "waivers" else tuple(loc))
+
+
+def apply_waivers(report: Report, waivers: list[Waiver], *, as_of: dt.date, known_rules: set[str]) -> Report:
+    unknown = [w for w in waivers if w.rule not in known_rules and w.rule.split("/", 1)[0] in {r.split("/", 1)[0] for r in known_rules}]
+    if unknown:
+        raise RuleError([f"豁免针对的规则 {w.rule} 不存在（用 zwgk rules list 查看规则编号）" for w in unknown])
+    active = [w for w in waivers if w.expires >= as_of]
+    used: set[int] = set()
+    findings: list[Finding] = []
+    for finding in report.findings:
+        if not finding.violations:
+            findings.append(finding)
+            continue
+        new_violations = []
+        for v in finding.violations:
+            hit = next((i for i, w in enumerate(active) if w.rule == finding.rule_id and w.matches(v)), None)
+            if hit is None:
+                new_violations.append(v)
+                continue
+            used.add(id(active[hit]))
+            new_violations.append(v.model_copy(update={"waived": True, "waiver": active[hit].note()}))
+        status = finding.status
+        if status == "fail" and all(v.waived for v in new_violations):
+            status = "waived"
+        findings.append(finding.model_copy(update={"violations": new_violations, "status": status}))
+    findings.extend(_waiver_findings(waivers, used, as_of, known_rules))
+    findings.sort(key=lambda f: (f.pack, f.rule_id))
+    return _recount(report, findings)
+
+
+def _waiver_findings(waivers: list[Waiver], used: set[int], as_of: dt.date, known_rules: set[str]) -> list[Finding]:
+    out = []
+    for index, w in enumerate(waivers, start=1):
+        if w.expires < as_of:
+            problem, message = "expired", f"豁免已于 {w.expires.isoformat()} 到期，相关违规不再豁免；如仍需豁免请重新审批"
+        elif id(w) not in used:
+            why = "所属规则包未参与本次检查" if w.rule not in known_rules else "没有匹配到任何违规记录"
+            problem, message = "unused", f"豁免未被使用（{why}），请确认是否仍需保留"
+        else:
+            continue
+        out.append(
+            Finding(
+                rule_id=f"waivers/{index:03d}-{problem}",
+                pack="waivers",
+                title=f"{'豁免已过期' if problem == 'expired' else '豁免未使用'}：{w.label()}",
+                severity="minor",
+                kind="waiver",
+                status="fail",
+                requirement="豁免须在有效期内且对应实际存在的违规",
+                source=SourceRef(file="豁免文件", clause=w.document, quote=w.reason),
+                measured={"rule": w.rule, "expires": w.expires.isoformat(), "problem": problem},
+                violations=[
+                    Violation(
+                        record_id=None,
+                        department=w.department,
+                        file=None,
+                        row=None,
+                        expected="有效且被使用的豁免",
+                        actual="已过期" if problem == "expired" else "未使用",
+                        message=message,
+                    )
+                ],
+            )
+        )
+    return out
+
+
+def _recount(report: Report, findings: list[Finding]) -> Report:
+    from checker.engine import count_findings
+
+    by_status, failed = count_findings(findings)
+    summary = report.summary.model_copy(
+        update={
+            "findings": len(findings),
+            "by_status": by_status,
+            "failed_by_severity": failed,
+            "violations": sum(len(f.violations) for f in findings),
+            "waived_violations": sum(1 for f in findings for v in f.violations if v.waived),
+        }
+    )
+    return report.model_copy(update={"findings": findings, "summary": summary})

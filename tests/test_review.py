@@ -1,0 +1,144 @@
+"""回头看: waivers and year-over-year baselines through the real CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import write_csv
+
+HEADER = "id,department,channel,received_at,replied_at"
+RULE = "songjiang-psb-2022/consultation-reply-1wd"
+
+
+def _run(zwgk, evidence: Path, out: Path, *extra: str, as_of: str = "2023-03-01", year: str = "2022"):  # type: ignore[no-untyped-def]
+    result = zwgk("check", evidence, "--rules", "songjiang-psb-2022", "--year", year, "--as-of", as_of, "--format", "json", "--out", out, *extra)
+    report = json.loads((out / "report.json").read_text(encoding="utf-8")) if (out / "report.json").exists() else None
+    return result, report
+
+
+def _finding(report: dict, rule_id: str) -> dict:  # type: ignore[type-arg]
+    return next(f for f in report["findings"] if f["rule_id"] == rule_id)
+
+
+@pytest.fixture
+def evidence(tmp_path: Path) -> Path:
+    write_csv(
+        tmp_path / "ev" / "consultations.csv",
+        HEADER,
+        "C-1,指挥处,online_platform,2022-10-08 11:00,2022-10-11 09:00",  # late (due Sun 10-09, a make-up day)
+        "C-2,治安支队,online_platform,2022-11-01 09:00,2022-11-04 09:00",  # late
+        "C-3,治安支队,online_platform,2022-11-02 09:00,2022-11-02 10:00",  # on time
+    )
+    return tmp_path / "ev"
+
+
+WAIVER = """\
+- rule: songjiang-psb-2022/consultation-reply-1wd
+  records: [C-1]
+  reason: 平台故障，留言无法调取
+  approved_by: 区政务公开办
+  document: 松公开〔2023〕3号
+  expires: {expires}
+"""
+
+
+def test_waiver_keeps_violation_visible_but_out_of_the_gate(zwgk, evidence: Path, tmp_path: Path) -> None:
+    (tmp_path / "w.yaml").write_text(WAIVER.format(expires="2023-06-30"), encoding="utf-8")
+    result, report = _run(zwgk, evidence, tmp_path / "out", "--waivers", tmp_path / "w.yaml")
+    finding = _finding(report, RULE)
+    waived = {v["record_id"]: v for v in finding["violations"]}
+    assert waived["C-1"]["waived"] is True
+    assert waived["C-1"]["waiver"] == "已豁免：平台故障，留言无法调取（区政务公开办，松公开〔2023〕3号，有效期至 2023-06-30）"
+    assert waived["C-2"]["waived"] is False
+    assert finding["status"] == "fail" and result.code == 1  # C-2 still fails the gate
+    assert report["summary"]["waived_violations"] == 1
+
+
+def test_waiving_every_violation_turns_the_finding_waived_and_the_gate_green(zwgk, evidence: Path, tmp_path: Path) -> None:
+    (tmp_path / "w.yaml").write_text(WAIVER.format(expires="2023-06-30").replace("records: [C-1]", "records: [C-1, C-2]"), encoding="utf-8")
+    result, report = _run(zwgk, evidence, tmp_path / "out", "--waivers", tmp_path / "w.yaml")
+    finding = _finding(report, RULE)
+    assert finding["status"] == "waived"
+    assert [v["record_id"] for v in finding["violations"]] == ["C-1", "C-2"]  # still in the report
+    assert result.code == 0
+
+
+def test_expired_waiver_is_not_applied_and_is_reported(zwgk, evidence: Path, tmp_path: Path) -> None:
+    (tmp_path / "w.yaml").write_text(WAIVER.format(expires="2023-02-28"), encoding="utf-8")
+    result, report = _run(zwgk, evidence, tmp_path / "out", "--waivers", tmp_path / "w.yaml")
+    finding = _finding(report, RULE)
+    assert all(not v["waived"] for v in finding["violations"])
+    expired = _finding(report, "waivers/001-expired")
+    assert (expired["status"], expired["severity"]) == ("fail", "minor")
+    assert expired["violations"][0]["message"] == "豁免已于 2023-02-28 到期，相关违规不再豁免；如仍需豁免请重新审批"
+    # The same waiver before its expiry date is applied.
+    _, report = _run(zwgk, evidence, tmp_path / "out2", "--waivers", tmp_path / "w.yaml", as_of="2023-02-28")
+    assert _finding(report, RULE)["violations"][0]["waived"] is True
+
+
+def test_unused_waiver_is_reported(zwgk, evidence: Path, tmp_path: Path) -> None:
+    (tmp_path / "w.yaml").write_text(WAIVER.format(expires="2023-06-30").replace("[C-1]", "[C-3]"), encoding="utf-8")
+    _, report = _run(zwgk, evidence, tmp_path / "out", "--waivers", tmp_path / "w.yaml")
+    unused = _finding(report, "waivers/001-unused")
+    assert unused["violations"][0]["message"] == "豁免未被使用（没有匹配到任何违规记录），请确认是否仍需保留"
+
+
+def test_waiver_for_unknown_rule_of_a_loaded_pack_is_an_error(zwgk, evidence: Path, tmp_path: Path) -> None:
+    (tmp_path / "w.yaml").write_text(WAIVER.format(expires="2023-06-30").replace("reply-1wd", "reply-2wd"), encoding="utf-8")
+    result, _ = _run(zwgk, evidence, tmp_path / "out", "--waivers", tmp_path / "w.yaml")
+    assert (result.code, result.err) == (2, "错误：豁免针对的规则 songjiang-psb-2022/consultation-reply-2wd 不存在（用 zwgk rules list 查看规则编号）\n")
+
+
+def test_waiver_file_missing_field_names_line(zwgk, evidence: Path, tmp_path: Path) -> None:
+    (tmp_path / "w.yaml").write_text(WAIVER.format(expires="2023-06-30").replace("  approved_by: 区政务公开办\n", ""), encoding="utf-8")
+    result, _ = _run(zwgk, evidence, tmp_path / "out", "--waivers", tmp_path / "w.yaml")
+    assert result.code == 2
+    assert result.err == f"错误：{tmp_path / 'w.yaml'}:1：豁免[0].approved_by：缺少必填字段 “approved_by”\n"
+
+
+def test_baseline_marks_new_persisting_resolved_a_year_apart(zwgk, tmp_path: Path) -> None:
+    ev = tmp_path / "ev"
+    write_csv(
+        ev / "consultations.csv",
+        HEADER,
+        # 2022: C-1 late, C-2 late
+        "C-1,指挥处,online_platform,2022-10-08 11:00,2022-10-11 09:00",
+        "C-2,治安支队,online_platform,2022-11-01 09:00,2022-11-04 09:00",
+        # 2023: C-2 is a 2022 record, unchanged; C-4 late (new)
+        "C-4,治安支队,online_platform,2023-05-04 09:00,2023-05-08 09:00",
+    )
+    _, last_year = _run(zwgk, ev, tmp_path / "y2022")
+    assert _finding(last_year, RULE)["status"] == "fail"
+    # One year on, without --year (every record counts): C-1 corrected, C-2 still late, C-4 new.
+    write_csv(
+        ev / "consultations.csv",
+        HEADER,
+        "C-1,指挥处,online_platform,2022-10-08 11:00,2022-10-09 09:00",
+        "C-2,治安支队,online_platform,2022-11-01 09:00,2022-11-04 09:00",
+        "C-4,治安支队,online_platform,2023-05-04 09:00,2023-05-08 09:00",
+    )
+    out = tmp_path / "y2023"
+    result = zwgk(
+        "check", ev, "--rules", "songjiang-psb-2022", "--as-of", "2024-03-01", "--format", "json", "--out", out, "--baseline", tmp_path / "y2022" / "report.json"
+    )
+    assert result.code == 1
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    finding = _finding(report, RULE)
+    assert finding["change"] == "persisting"
+    assert {v["record_id"]: v["change"] for v in finding["violations"]} == {"C-2": "persisting", "C-4": "new"}
+    baseline = report["summary"]["baseline"]
+    assert baseline["violations"] == {"new": 1, "persisting": 1, "resolved": 1}
+    assert [(r["rule_id"], r["record_id"]) for r in baseline["resolved_violations"]] == [(RULE, "C-1")]
+    diff = zwgk("diff", tmp_path / "y2022" / "report.json", out / "report.json")
+    assert diff.code == 0
+    assert "违规记录：新增 1，持续 1，已整改 1" in diff.out
+    assert f"  {RULE} 记录 C-1：" in diff.out
+
+
+def test_baseline_that_is_not_a_report(zwgk, evidence: Path, tmp_path: Path) -> None:
+    (tmp_path / "old.json").write_text("[1, 2]", encoding="utf-8")
+    result, _ = _run(zwgk, evidence, tmp_path / "out", "--baseline", tmp_path / "old.json")
+    assert (result.code, result.err) == (2, f"错误：{tmp_path / 'old.json'}：不是 zwgk 生成的 report.json（缺少 summary 或 findings）\n")
