@@ -46,6 +46,10 @@ def test_make_up_weekend_acceptance(zwgk, golden_week: Path, tmp_path: Path) -> 
         "expected": "不晚于 2022-10-09（1个工作日内）",
         "actual": "2022-10-11 09:00",
         "message": "收到时间 2022-10-08 11:00，应不晚于 2022-10-09，实际答复时间 2022-10-11 09:00，超期 2 个工作日",
+        "period": None,
+        "waived": False,
+        "waiver": None,
+        "change": None,
     }
     assert finding["measured"] == {"records": 3, "on_time": 2, "late": 1, "overdue": 0, "pending": 0, "compliance_rate": 0.6667}
 
