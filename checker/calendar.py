@@ -66,6 +66,8 @@ class DayInfo:
             kind = "工作日"
         elif self.holiday_name:
             kind = f"休息日（法定节假日：{self.holiday_name}）"
+        elif self.day.weekday() < 5:  # a holiday from an overrides file listed without a name
+            kind = "休息日（法定节假日）"
         else:
             kind = "休息日（周末）"
         return f"{self.day.isoformat()} {weekday} {kind}"
@@ -245,10 +247,12 @@ def _apply_overrides(
             春节: [2027-02-05..2027-02-11]
           workdays: [2027-02-14]
     """
-    from checker.yamlio import load_yaml_file
+    from checker.yamlio import TextDatesLoader, parse_yaml, read_text
 
-    data = load_yaml_file(path, error=CalendarError)
     where = str(path)
+    # Dates stay text so that `2027-02-30` gets the Chinese message below instead of escaping
+    # PyYAML's date constructor as a bare ValueError (an internal error in the CLI).
+    data, _ = parse_yaml(read_text(path, error=CalendarError), where, error=CalendarError, loader_class=TextDatesLoader)
     if not isinstance(data, dict) or not data:
         raise CalendarError(f"{where}：日历覆盖文件应为以年份为键的映射，例如 “2027: {{holidays: [...], workdays: [...]}}”")
     added: set[int] = set()
@@ -299,16 +303,19 @@ def _expand(raw: Any) -> list[dt.date]:
     text = str(raw)
     match = _RANGE.match(text)
     if match:
-        a, b = (dt.date.fromisoformat(_pad(x)) for x in match.groups())
+        a, b = (_parse_day(x) for x in match.groups())
         if b < a:
             raise ValueError("区间结束早于开始")
         return [a + dt.timedelta(days=i) for i in range((b - a).days + 1)]
-    return [dt.date.fromisoformat(_pad(text.strip()))]
+    return [_parse_day(text)]
 
 
-def _pad(text: str) -> str:
-    y, m, d = text.split("-")
-    return f"{int(y):04d}-{int(m):02d}-{int(d):02d}"
+def _parse_day(text: str) -> dt.date:
+    try:
+        y, m, d = text.strip().split("-")
+        return dt.date(int(y), int(m), int(d))
+    except ValueError:
+        raise ValueError("不是有效的日期（应为 2027-01-01 这样的日期，或 2027-02-05..2027-02-11 这样的区间）") from None
 
 
 _DEFAULT: WorkCalendar | None = None

@@ -26,6 +26,22 @@ MAX_BYTES = 64 * 1024 * 1024
 PathKey = tuple[Any, ...]
 
 
+class TextDatesLoader(yaml.SafeLoader):
+    """The safe loader, but dates stay text.
+
+    Evidence and calendar files parse their dates themselves, so that `2022-13-05` gets the same
+    file/row/column message as a CSV cell instead of failing inside PyYAML.
+    """
+
+
+TextDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
 class LineMap:
     """Line numbers of the values in one YAML document, by path."""
 
@@ -75,8 +91,10 @@ def load_yaml_with_lines(path: Path, *, error: type[CheckerError] = RuleError) -
     return parse_yaml(text, str(path), error=error)
 
 
-def parse_yaml(text: str, where: str, *, error: type[CheckerError] = RuleError) -> tuple[Any, LineMap]:
-    loader = yaml.SafeLoader(text)
+def parse_yaml(
+    text: str, where: str, *, error: type[CheckerError] = RuleError, loader_class: type[yaml.SafeLoader] = yaml.SafeLoader
+) -> tuple[Any, LineMap]:
+    loader = loader_class(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -138,6 +156,13 @@ def _walk(
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             _walk(item, (*path, i), lines, loader, where, error, depth + 1)
+    elif node.tag == _TIMESTAMP:
+        # PyYAML turns an impossible date such as 2023-02-30 into a bare ValueError at
+        # construction time, with no position; check it here where the line is known.
+        try:
+            loader.construct_object(node)
+        except ValueError:
+            raise error(f"{where}:{node.start_mark.line + 1}：日期 “{node.value}” 不存在，请检查年月日") from None
 
 
 def _check_expansion(root: yaml.Node, where: str, error: type[CheckerError]) -> None:
