@@ -104,7 +104,7 @@ def check(
     records = load_evidence(Path(evidence))
     report = run_check(records, packs, as_of=as_of_date, year=year, calendar=calendar)
     report = _review(report, packs, waivers, old, as_of_date)
-    written = write_reports(report, Path(out), list(formats or FORMATS))
+    written = write_reports(report, Path(out), list(formats or FORMATS), fail_on=fail_on)
     if not quiet:
         click.echo(summary_line(report))
         for path in written:
@@ -185,7 +185,29 @@ def validate(evidence: str) -> int:
         encoding = f"，{f.encoding}" if f.encoding else ""
         click.echo(f"  {f.file}{sheet}：{f.kind}，{f.rows} 条{encoding}")
     for name in records.ignored:
-        click.echo(f"  已忽略（非台账文件）：{name}")
+        click.echo(f"  已忽略：{name}")
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- template
+@cli.command()
+@click.argument("kinds", nargs=-1, metavar="[KIND]...")
+@click.option(
+    "--format", "formats", multiple=True, type=click.Choice(("xlsx", "csv", "yaml")), help="模板格式，可重复；默认 xlsx、csv、yaml 全部。"
+)
+@click.option("--out", type=click.Path(file_okay=False), default="templates", show_default=True, help="模板输出目录。")
+@click.option("--force", is_flag=True, help="覆盖 --out 中已存在的同名文件。")
+def template(kinds: tuple[str, ...], formats: tuple[str, ...], out: str, force: bool) -> int:
+    """写出台账填报模板（KIND 为台账类型，如 consultation 或 “咨询”；省略则全部十类）。
+
+    Excel 模板带中文表头、每列说明工作表、枚举下拉框和日期格式。
+    """
+    from checker.templates import FORMATS as TEMPLATE_FORMATS
+    from checker.templates import write_templates
+
+    written = write_templates(Path(out), list(kinds) or None, list(formats or TEMPLATE_FORMATS), overwrite=force)
+    for path in written:
+        click.echo(f"模板：{path}")
     return EXIT_OK
 
 
@@ -316,7 +338,8 @@ def calendar_between(calendar_file: str | None, start: str, end: str) -> int:
 @cli.command()
 @click.option("--out", type=click.Path(file_okay=False), default="reports/demo", show_default=True, help="演示台账和报告的输出目录。")
 @click.option("--year", type=int, default=2022, show_default=True, help="演示数据的检查年度。")
-def demo(out: str, year: int) -> int:
+@click.option("--rows", type=click.IntRange(min=1), metavar="N", help="咨询记录条数（默认数百条；性能测试可设为 1000000）。")
+def demo(out: str, year: int, rows: int | None) -> int:
     """生成一个虚构分局的演示台账，按全部内置规则包检查，写出全部格式的报告。"""
     from checker.demo import build_demo_evidence
     from checker.engine import run_check
@@ -326,11 +349,11 @@ def demo(out: str, year: int) -> int:
 
     out_dir = Path(out)
     evidence_dir = out_dir / "evidence"
-    build_demo_evidence(evidence_dir, year=year)
+    build_demo_evidence(evidence_dir, year=year, rows=rows)
     as_of = dt.date(year + 1, 3, 1)
     report = run_check(load_evidence(evidence_dir), resolve_packs([]), as_of=as_of, year=year, calendar=load_calendar(None))
-    written = write_reports(report, out_dir, list(FORMATS))
-    click.echo(f"演示台账：{evidence_dir}")
+    written = write_reports(report, out_dir, list(FORMATS), fail_on="major")
+    click.echo(f"演示台账：{evidence_dir}（检查基准日 {as_of.isoformat()}）")
     click.echo(summary_line(report))
     for path in written:
         click.echo(f"报告：{path}")

@@ -2,14 +2,23 @@
 
 Each frame has the kind's fields with parsed types (absent optional fields as null columns),
 extra columns kept as text, and three provenance columns: ``_file`` (path relative to the
-evidence root), ``_sheet`` (XLSX sheet or null) and ``_row`` (spreadsheet row number; for JSON
-and YAML the record's 1-based position). Every problem in every file is collected and raised
-together as one `EvidenceError`; no row is dropped silently (blank rows are not records).
+evidence root), ``_sheet`` (XLSX sheet or null) and ``_row`` (spreadsheet row number; YAML: the
+line where the record starts; JSON: the record's 1-based position). Every problem in every file
+is collected and raised together as one `EvidenceError`; no row is dropped silently (blank rows
+are not records).
+
+CSV is the bulk path: the bytes go to polars' reader as they are (GBK is re-encoded once), every
+cell check is a column expression, and only rows with problems become Python values.
 """
 
 from __future__ import annotations
 
+import codecs
+import csv
+import datetime as dt
+import io
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,10 +29,19 @@ from checker.errors import EvidenceError
 from checker.evidence import parse
 from checker.evidence.schema import KIND_BY_STEM, KINDS, KindSpec
 
-DATA_SUFFIXES = {".csv", ".xlsx", ".xlsm", ".json", ".yaml", ".yml"}
+TABLE_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+RECORD_SUFFIXES = {".json", ".yaml", ".yml"}
+DATA_SUFFIXES = {".csv", *TABLE_SUFFIXES, *RECORD_SUFFIXES}
+# Spreadsheet formats calamine cannot read: say how to convert instead of ignoring the file.
+UNREADABLE_SUFFIXES = {".et": "WPS 表格", ".numbers": "Numbers 表格"}
 NOTES_SHEETS = {"说明", "填写说明", "notes", "readme"}
 MAX_PROBLEMS_PER_COLUMN = 20
 PROVENANCE = ("_file", "_sheet", "_row")
+# Rows before the header that hold at most one cell (a title such as "咨询答复台账") are skipped.
+MAX_TITLE_ROWS = 5
+# Extra CSV columns read beyond the widest early row, so longer rows are caught in one pass.
+CSV_SPARE_COLUMNS = 16
+CSV_HEAD_RECORDS = 20
 
 
 @dataclass(frozen=True)
@@ -33,8 +51,10 @@ class SourceTable:
     kind: str
     file: str
     sheet: str | None
-    frame: pl.DataFrame  # all String columns named by their headers, plus "_row"
+    frame: pl.DataFrame  # String columns named "<index>:<header>", plus "_row"
     encoding: str | None = None
+    header_row: int = 1
+    lettered: bool = True  # spreadsheet columns have letters; JSON/YAML keys do not
 
 
 @dataclass(frozen=True)
@@ -44,6 +64,11 @@ class LoadedFile:
     kind: str
     rows: int
     encoding: str | None
+    header_row: int = 1
+    columns: tuple[tuple[str, str], ...] = ()  # (field name, column letter) as found in the file
+
+    def letter(self, name: str) -> str | None:
+        return dict(self.columns).get(name)
 
 
 @dataclass
@@ -69,12 +94,22 @@ class EvidenceSet:
 
 
 def location(file: str, sheet: str | None, row: int | None = None, column: str | None = None, letter: str | None = None) -> str:
-    """`consultations.csv 第5行 C列（收到时间）` — how every evidence message names its place."""
+    """`consultations.csv 第5行 C列（收到时间）` — how every evidence message names its place.
+
+    YAML rows are the lines where records start; JSON has no rows to point at, so its records
+    are counted (`第3条记录`); in both a column is a key (`字段“received_at”`).
+    """
+    name = file.lower()
     text = file if sheet is None else f"{file} [{sheet}]"
     if row is not None:
-        text += f" 第{row}行"
+        text += f" 第{row}条记录" if name.endswith(".json") else f" 第{row}行"
     if column is not None:
-        text += f" {letter}列（{column}）" if letter else f" “{column}”列"
+        if letter:
+            text += f" {letter}列（{column}）"
+        elif name.endswith((".json", ".yaml", ".yml")):
+            text += f" 字段“{column}”"
+        else:
+            text += f" “{column}”列"
     return text
 
 
@@ -87,49 +122,64 @@ def column_letter(index: int) -> str:
     return letters
 
 
+def kind_names() -> str:
+    return "、".join(f"{spec.stem}（{spec.label}）" for spec in KINDS.values())
+
+
 # --------------------------------------------------------------------------- entry point
 def load_evidence(path: Path) -> EvidenceSet:
-    """Load a folder of evidence files, or a single evidence file/workbook."""
+    """Load a folder of evidence files, or a single evidence file/workbook.
+
+    Raises one `EvidenceError` carrying every problem found: unreadable or unknown files, bad
+    headers, empty required cells, unparseable values, duplicate ids and references to records
+    of a provided kind that do not exist.
+    """
     problems: list[str] = []
-    tables: list[SourceTable] = []
     evidence = EvidenceSet()
     if not path.exists():
         raise EvidenceError(f"{path}：找不到佐证材料路径")
     root = path if path.is_dir() else path.parent
-    files = sorted(_data_files(path, evidence)) if path.is_dir() else [path]
-    if path.is_dir() and not files:
+    files = sorted(_data_files(path, evidence, problems)) if path.is_dir() else [path]
+    if path.is_dir() and not files and not problems:
         raise EvidenceError(f"{path}：文件夹中没有佐证台账文件（支持 .csv、.xlsx、.json、.yaml），可用 zwgk template 生成模板")
+    by_kind: dict[str, list[pl.DataFrame]] = {}
     for file in files:
         rel = file.relative_to(root).as_posix()
         try:
-            tables.extend(read_tables(file, rel))
+            tables = read_tables(file, rel, evidence.ignored, problems)
         except EvidenceError as exc:
             problems.extend(exc.problems)
-    by_kind: dict[str, list[pl.DataFrame]] = {}
-    for table in tables:
-        typed, table_problems = type_table(table)
-        problems.extend(table_problems)
-        if typed is not None:
-            by_kind.setdefault(table.kind, []).append(typed)
-            evidence.files.append(LoadedFile(table.file, table.sheet, table.kind, typed.height, table.encoding))
+            continue
+        for table in tables:  # typed right away, so each file's messages stay together
+            typed, table_problems = type_table(table)
+            problems.extend(table_problems)
+            if typed is not None:
+                by_kind.setdefault(table.kind, []).append(typed)
+                letters = tuple((name, letter) for name, (_, letter, _) in _map_headers(table)[0].items())
+                evidence.files.append(LoadedFile(table.file, table.sheet, table.kind, typed.height, table.encoding, table.header_row, letters))
     for kind, frames in by_kind.items():
         evidence.frames[kind] = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
     problems.extend(_duplicate_ids(evidence))
+    problems.extend(dangling_references(evidence))
     if problems:
         raise EvidenceError(problems)
     return evidence
 
 
-def _data_files(folder: Path, evidence: EvidenceSet) -> list[Path]:
+def _data_files(folder: Path, evidence: EvidenceSet, problems: list[str]) -> list[Path]:
     found = []
     for file in folder.rglob("*"):
         rel_parts = file.relative_to(folder).parts
-        if any(part.startswith((".", "~$")) for part in rel_parts) or not file.is_file():
+        if any(part.startswith((".", "~$", "__MACOSX")) for part in rel_parts) or not file.is_file():
             continue
-        if file.suffix.lower() in DATA_SUFFIXES:
+        rel = file.relative_to(folder).as_posix()
+        suffix = file.suffix.lower()
+        if suffix in DATA_SUFFIXES:
             found.append(file)
+        elif suffix in UNREADABLE_SUFFIXES and kind_of_stem(file.stem) is not None:
+            problems.append(f"{rel}：无法读取{UNREADABLE_SUFFIXES[suffix]}格式，请另存为 .xlsx 或 .csv")
         else:
-            evidence.ignored.append(file.relative_to(folder).as_posix())
+            evidence.ignored.append(rel)
     return found
 
 
@@ -138,92 +188,204 @@ def kind_of_stem(stem: str) -> str | None:
     key = stem.strip().lower()
     if key in KIND_BY_STEM:
         return KIND_BY_STEM[key]
-    for sep in ("_", "-", " ", "."):
-        head = key.split(sep, 1)[0]
+    for sep in ("_", "-", " ", ".", "（", "("):
+        head = key.split(sep, 1)[0].strip()
         if head != key and head in KIND_BY_STEM:
             return KIND_BY_STEM[head]
     return None
 
 
 # --------------------------------------------------------------------------- readers
-def read_tables(file: Path, rel: str) -> list[SourceTable]:
+def read_tables(file: Path, rel: str, ignored: list[str] | None = None, problems: list[str] | None = None) -> list[SourceTable]:
+    """Every table of one file; sheets not holding a ledger are appended to `ignored`.
+
+    A workbook's bad sheets go to `problems` (when given) while its good sheets are returned,
+    so their own problems are found in the same run; any other failure raises `EvidenceError`.
+    """
     suffix = file.suffix.lower()
     kind = kind_of_stem(file.stem)
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(file, rel, kind)
+    if suffix in TABLE_SUFFIXES:
+        sheet_problems: list[str] = []
+        tables = _read_workbook(file, rel, kind, [] if ignored is None else ignored, sheet_problems)
+        if sheet_problems and problems is None:
+            raise EvidenceError(sheet_problems)
+        if problems is not None:
+            problems.extend(sheet_problems)
+        return tables
     if kind is None:
-        names = "、".join(spec.stem for spec in KINDS.values())
-        raise EvidenceError(f"{rel}：无法从文件名判断台账类型（文件名应为 {names} 之一，或其后加 _部门名）")
+        raise EvidenceError(f"{rel}：无法从文件名判断台账类型（文件名应为 {kind_names()} 之一，或其后加 _部门名）")
     if suffix == ".csv":
         return [_read_csv(file, rel, kind)]
     return [_read_records(file, rel, kind)]
 
 
-def _decode(raw: bytes, rel: str) -> tuple[str, str]:
+def _utf8_bytes(raw: bytes, rel: str, *, trust_tail: bool = True) -> tuple[bytes, str]:
+    """The file as UTF-8 bytes without BOM, and the encoding it was saved in.
+
+    Order matters: a BOM decides; then UTF-8 (a GBK file is almost never valid UTF-8); then GBK
+    (what Chinese Excel/WPS write for "CSV"), then its superset GB18030. With `trust_tail`, only
+    the first 64 KB are checked here and polars validates the rest while reading (a file that
+    turns out not to be UTF-8 further down comes back with `trust_tail=False`).
+    """
     if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="strict"), "UTF-8 (BOM)"
+        body = raw[3:]
+        try:
+            _check_utf8(body, whole=not trust_tail)
+        except UnicodeDecodeError as exc:
+            raise EvidenceError(f"{rel}：文件以 UTF-8 标记开头，但第 {exc.start + 3} 字节处不是 UTF-8 编码。请在 Excel/WPS 中另存为 “CSV UTF-8”") from None
+        return body, "UTF-8 (BOM)"
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16"), "UTF-16"
+        return raw.decode("utf-16").encode("utf-8"), "UTF-16"
     try:
-        return raw.decode("utf-8"), "UTF-8"
+        _check_utf8(raw, whole=not trust_tail)
+        return raw, "UTF-8"
     except UnicodeDecodeError:
         pass
+    for codec, name in (("gbk", "GBK"), ("gb18030", "GB18030")):
+        try:
+            return raw.decode(codec).encode("utf-8"), name
+        except UnicodeDecodeError as exc:
+            error = exc
+    raise EvidenceError(
+        f"{rel}：无法识别文件编码（既不是 UTF-8 也不是 GBK/GB18030，第 {error.start} 字节处无法解码）。请在 Excel/WPS 中另存为 “CSV UTF-8”"
+    )
+
+
+def _check_utf8(data: bytes, *, whole: bool) -> None:
+    if whole:
+        data.decode("utf-8")
+    else:
+        codecs.getincrementaldecoder("utf-8")().decode(data[:65536], final=False)
+
+
+def _head_records(data: bytes, separator: str) -> list[list[str]]:
+    """The first few records, parsed by the csv module (quotes may span lines)."""
+    head = data[:65536].decode("utf-8", errors="ignore")
+    records: list[list[str]] = []
     try:
-        return raw.decode("gb18030"), "GB18030"
-    except UnicodeDecodeError as exc:
-        raise EvidenceError(
-            f"{rel}：无法识别文件编码（既不是 UTF-8 也不是 GBK/GB18030，第 {exc.start} 字节处无法解码）。请在 Excel/WPS 中另存为 “CSV UTF-8”"
-        ) from None
+        for record in csv.reader(io.StringIO(head), delimiter=separator):
+            records.append(record)
+            if len(records) == CSV_HEAD_RECORDS:
+                break
+    except csv.Error:
+        pass
+    return records
 
 
 def _read_csv(file: Path, rel: str, kind: str) -> SourceTable:
     raw = file.read_bytes()
-    text, encoding = _decode(raw, rel)
-    if not text.strip():
-        raise EvidenceError(f"{rel}：文件为空，至少需要一行表头")
-    first_line = text.split("\n", 1)[0]
-    separator = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    data, encoding = _utf8_bytes(raw, rel)
     try:
-        frame = pl.read_csv(
-            text.encode("utf-8"),
-            infer_schema=False,
-            separator=separator,
-            truncate_ragged_lines=False,
-            raise_if_empty=False,
-            has_header=False,
-        )
-    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as exc:
+        return _read_csv_bytes(data, encoding, rel, kind)
+    except _NotUtf8:
+        data, encoding = _utf8_bytes(raw, rel, trust_tail=False)
+        return _read_csv_bytes(data, encoding, rel, kind)
+
+
+class _NotUtf8(Exception):
+    pass
+
+
+def _read_csv_bytes(data: bytes, encoding: str, rel: str, kind: str) -> SourceTable:
+    if not data[:65536].strip() and not data.strip():
+        raise EvidenceError(f"{rel}：文件为空，至少需要一行表头")
+    first_line = data.split(b"\n", 1)[0]
+    separator = "\t" if first_line.count(b"\t") > first_line.count(b",") else ","
+    width = max((len(r) for r in _head_records(data, separator)), default=1) + CSV_SPARE_COLUMNS
+    # A synthetic header row of known width: shorter rows get empty cells, longer ones stay
+    # visible in the spare columns (and are reported), all in polars' one pass.
+    names = [f"c{i}" for i in range(width)]
+    padded = (separator.join(names) + "\n").encode("utf-8") + data
+    try:
+        frame = pl.read_csv(padded, infer_schema=False, separator=separator, truncate_ragged_lines=False, raise_if_empty=False)
+    except pl.exceptions.ComputeError as exc:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise _NotUtf8 from None
+        raise EvidenceError(_csv_structure_problems(data, separator, rel, str(exc))) from None
+    except pl.exceptions.NoDataError as exc:
         raise EvidenceError(f"{rel}：CSV 格式错误，无法读取（{str(exc).splitlines()[0]}）") from None
-    return _with_header(frame, kind, rel, None, encoding, header_row=1)
+    return _with_header(frame, kind, rel, None, encoding, first_row=1)
 
 
-def _with_header(frame: pl.DataFrame, kind: str, rel: str, sheet: str | None, encoding: str | None, header_row: int) -> SourceTable:
-    """Use the first row as headers; number the data rows as the spreadsheet does."""
-    if frame.height == 0:
+def _csv_structure_problems(data: bytes, separator: str, rel: str, detail: str) -> list[str]:
+    """The slow path, taken only when polars refuses a file: find the rows at fault."""
+    text = data.decode("utf-8")
+    problems: list[str] = []
+    try:
+        records = list(csv.reader(io.StringIO(text), delimiter=separator))
+    except csv.Error as exc:
+        return [f"{rel}：CSV 格式错误，无法读取（{exc}）"]
+    header = next((r for r in records if sum(1 for c in r if c.strip()) > 1), records[0] if records else [])
+    width = len(header)
+    for number, record in enumerate(records, start=1):
+        extra = [i for i in range(width, len(record)) if record[i].strip()]
+        if extra:
+            problems.append(
+                f"{location(rel, None, number)}：该行有 {extra[-1] + 1} 个单元格，多于表头的 {width} 列（{column_letter(extra[0])}列起的数据没有表头）"
+            )
+        if len(problems) == MAX_PROBLEMS_PER_COLUMN:
+            break
+    return problems or [f"{rel}：CSV 格式错误，无法读取（{detail.splitlines()[0]}）"]
+
+
+def _with_header(frame: pl.DataFrame, kind: str, rel: str, sheet: str | None, encoding: str | None, first_row: int) -> SourceTable:
+    """Find the header row, number the data rows as the spreadsheet does, drop blank rows.
+
+    `frame` holds every cell as text; its row 0 is spreadsheet row `first_row`.
+    """
+    if frame.height == 0 or frame.width == 0:
         raise EvidenceError(f"{location(rel, sheet)}：文件为空，至少需要一行表头")
-    header = [("" if v is None else str(v)).strip() for v in frame.row(0)]
+    columns = frame.columns
+    head = frame.head(MAX_TITLE_ROWS + 1).rows()
+    filled = [[i for i, v in enumerate(row) if v is not None and str(v).strip()] for row in head]
+    header_index = next((n for n, cells in enumerate(filled) if len(cells) > 1), None)
+    if header_index is None:
+        header_index = next((n for n, cells in enumerate(filled) if cells), None)
+    if header_index is None:
+        raise EvidenceError(f"{location(rel, sheet)}：文件为空，至少需要一行表头（前 {len(head)} 行都是空的）")
+    header_row = first_row + header_index
+    header = [("" if v is None else str(v)).strip() for v in head[header_index]]
+    body = frame.slice(header_index + 1).with_row_index("_row", offset=header_row + 1).with_columns(pl.col("_row").cast(pl.Int64))
+    # Blank rows are not records (Excel leaves them everywhere); everything else is kept.
+    body = body.filter(~pl.all_horizontal([parse.blank(pl.col(c)) for c in columns]))
+    width = max((i + 1 for i, name in enumerate(header) if name), default=0)
     problems = []
-    for i, name in enumerate(header):
-        if not name:
-            has_data = frame.height > 1 and frame.get_column(frame.columns[i]).slice(1).drop_nulls().len() > 0
-            if has_data:
-                problems.append(f"{location(rel, sheet, header_row)} {column_letter(i)}列：表头为空但该列有数据（合并的表头单元格请拆分为每列一个表头）")
+    for i, name in enumerate(header[:width]):
+        if name:
+            continue
+        rows = body.filter(~parse.blank(pl.col(columns[i]))).get_column("_row")
+        if rows.len():
+            shown = "、".join(str(r) for r in rows.head(5).to_list()) + ("等" if rows.len() > 5 else "")
+            problems.append(
+                f"{location(rel, sheet, header_row)} {column_letter(i)}列：表头为空，但该列第 {shown} 行有数据"
+                "（请补上表头；合并的表头单元格请拆分为每列一个表头）"
+            )
+    # Cells right of the last header: a ragged row, or data pasted one column too far.
+    beyond = columns[width:]
+    if beyond:
+        ragged = body.filter(pl.any_horizontal([~parse.blank(pl.col(c)) for c in beyond])).select("_row", *beyond)
+        for n, (row, *cells) in enumerate(ragged.iter_rows()):
+            if n == MAX_PROBLEMS_PER_COLUMN:
+                problems.append(f"{location(rel, sheet)}：另有 {ragged.height - n} 行同类问题未逐条列出")
+                break
+            first = next(i for i, c in enumerate(cells) if c is not None and c.strip())
+            last = max(i for i, c in enumerate(cells) if c is not None and c.strip())
+            problems.append(
+                f"{location(rel, sheet, row)}：该行有 {width + last + 1} 个单元格，多于表头的 {width} 列"
+                f"（{column_letter(width + first)}列起的数据没有表头）"
+            )
     if problems:
         raise EvidenceError(problems)
+    if body.height == 0:
+        raise EvidenceError(f"{location(rel, sheet)}：只有表头，没有记录（未填写的模板请移出台账目录）")
     keep = [i for i, name in enumerate(header) if name]
-    body = frame.slice(1).select([pl.col(frame.columns[i]).alias(f"{i}") for i in keep])
-    body = body.with_row_index("_row", offset=header_row + 1)
-    # Blank rows are not records (Excel leaves them everywhere); everything else is kept.
-    cells = [pl.col(f"{i}") for i in keep]
-    if cells:
-        body = body.filter(~pl.all_horizontal([parse.blank(c) for c in cells]))
-    renamed = body.rename({f"{i}": f"{i}:{header[i]}" for i in keep})
-    return SourceTable(kind, rel, sheet, renamed.with_columns(pl.col("_row").cast(pl.Int64)), encoding)
+    renamed = body.select("_row", *[pl.col(columns[i]).alias(f"{i}:{header[i]}") for i in keep])
+    return SourceTable(kind, rel, sheet, renamed, encoding, header_row)
 
 
 def _cell_text(value: Any) -> str | None:
-    import datetime as dt
-
     if value is None or value == "":
         return None
     if isinstance(value, bool):
@@ -231,100 +393,178 @@ def _cell_text(value: Any) -> str | None:
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ")
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.timezone(dt.timedelta(hours=8))).replace(tzinfo=None)
+        return str(value.isoformat(sep=" "))
     if isinstance(value, (dt.date, dt.time)):
-        return value.isoformat()
+        return str(value.isoformat())
     if isinstance(value, dt.timedelta):
         return str(value)
     return str(value)
 
 
-def _read_xlsx(file: Path, rel: str, kind: str | None) -> list[SourceTable]:
+def _read_workbook(file: Path, rel: str, kind: str | None, ignored: list[str], problems: list[str]) -> list[SourceTable]:
+    """One sheet per kind (named by the kind or its Chinese name); in a file named after a kind,
+    the first sheet holds its records. Sheets named 说明/填写说明 are notes."""
     from python_calamine import CalamineWorkbook
 
     try:
         workbook = CalamineWorkbook.from_path(str(file))
     except Exception as exc:  # calamine raises its own error types for every broken file
-        raise EvidenceError(f"{rel}：无法作为 XLSX 工作簿读取（文件损坏、加密或并非 Excel 文件：{exc}）") from None
+        raise EvidenceError(f"{rel}：无法作为 Excel 工作簿读取（文件损坏、加密或并非 Excel 文件：{exc}）") from None
+    hidden = {m.name for m in workbook.sheets_metadata if str(m.visible).rsplit(".", 1)[-1] != "Visible"}
     sheets = [s for s in workbook.sheet_names if s.strip().lower() not in NOTES_SHEETS]
     tables: list[SourceTable] = []
-    problems: list[str] = []
-    for index, name in enumerate(sheets):
+    first_data_sheet = True
+    for name in sheets:
         sheet_kind = kind_of_stem(name)
-        if kind is not None:
-            # A per-kind file: its first sheet is the data unless a sheet is named after a kind.
-            if sheet_kind is None and index > 0:
-                continue
-            sheet_kind = sheet_kind or kind
-        elif sheet_kind is None:
-            names = "、".join(spec.stem for spec in KINDS.values())
-            problems.append(f"{location(rel, name)}：无法从工作表名判断台账类型（工作表名应为 {names} 或其中文名称之一）")
-            continue
         try:
-            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            sheet = workbook.get_sheet_by_name(name)
+            rows = sheet.to_python(skip_empty_area=False)
         except Exception as exc:
             problems.append(f"{location(rel, name)}：工作表无法读取（{exc}）")
             continue
-        if not rows:
+        empty = not any(_cell_text(v) for row in rows for v in row)
+        if sheet_kind is None:
+            if kind is not None and first_data_sheet and name not in hidden:
+                sheet_kind = kind
+            elif empty:
+                continue
+            elif kind is not None or name in hidden:
+                ignored.append(f"{rel} [{name}]")
+                continue
+            else:
+                problems.append(f"{location(rel, name)}：无法从工作表名判断台账类型（工作表名应为 {kind_names()} 之一）")
+                continue
+        first_data_sheet = False
+        if empty:
             problems.append(f"{location(rel, name)}：工作表为空，至少需要一行表头")
             continue
-        width = max(len(r) for r in rows)
-        columns = {f"c{i}": [(_cell_text(r[i]) if i < len(r) else None) for r in rows] for i in range(width)}
-        frame = pl.DataFrame(columns, schema={k: pl.String for k in columns})
         try:
-            tables.append(_with_header(frame, sheet_kind, rel, name, None, header_row=1))
+            tables.append(_sheet_table(rows, getattr(sheet, "merged_cell_ranges", None) or [], sheet_kind, rel, name))
         except EvidenceError as exc:
             problems.extend(exc.problems)
+    if not tables and not problems:
+        raise EvidenceError(f"{rel}：工作簿中没有台账工作表（工作表名应为 {kind_names()} 之一）")
+    return tables
+
+
+Merge = tuple[tuple[int, int], tuple[int, int]]
+
+
+def _sheet_table(rows: list[list[Any]], merges: Iterable[Merge], kind: str, rel: str, sheet: str) -> SourceTable:
+    width = max(len(r) for r in rows)
+    grid = [[_cell_text(v) for v in row] + [None] * (width - len(row)) for row in rows]
+    merges = sorted(merges)
+    # A merged cell shows its value over the whole range: a department merged down five rows
+    # belongs to all five records. Title banners are merged too; they are not headers.
+    for (top, left), (bottom, right) in merges:
+        value = grid[top][left] if top < len(grid) and left < width else None
+        for r in range(top, min(bottom, len(grid) - 1) + 1):
+            for c in range(left, min(right, width - 1) + 1):
+                grid[r][c] = value
+    columns = {f"c{i}": [row[i] for row in grid] for i in range(width)}
+    frame = pl.DataFrame(columns, schema={k: pl.String for k in columns})
+    titles = {top for (top, left), (bottom, right) in merges if top == bottom and right > left and top < len(grid) and _is_title_row(grid[top])}
+    skip = 0
+    while skip < len(grid) and skip < MAX_TITLE_ROWS and (skip in titles or not any(grid[skip])):
+        skip += 1
+    table = _with_header(frame.slice(skip), kind, rel, sheet, None, first_row=skip + 1)
+    header_index = table.header_row - 1
+    problems = []
+    for (top, left), (bottom, right) in merges:
+        if top <= header_index <= bottom and (right > left or bottom > top) and header_index not in titles:
+            span = f"{column_letter(left)}{top + 1}:{column_letter(right)}{bottom + 1}"
+            problems.append(
+                f"{location(rel, sheet, header_index + 1)}：表头含合并单元格 {span}（“{grid[top][left] or ''}”），"
+                "请取消合并，每列只用一行表头（如 征求意见开始、征求意见结束 各占一列）"
+            )
     if problems:
         raise EvidenceError(problems)
-    if not tables:
-        raise EvidenceError(f"{rel}：工作簿中没有可读取的台账工作表")
-    return tables
+    return table
+
+
+def _is_title_row(row: list[str | None]) -> bool:
+    return len({v for v in row if v}) <= 1
 
 
 def _read_records(file: Path, rel: str, kind: str) -> SourceTable:
     if file.suffix.lower() == ".json":
-        try:
-            data = json.loads(file.read_bytes().decode("utf-8-sig"))
-        except UnicodeDecodeError:
-            raise EvidenceError(f"{rel}：JSON 文件必须是 UTF-8 编码") from None
-        except json.JSONDecodeError as exc:
-            raise EvidenceError(f"{rel}:{exc.lineno}：JSON 语法错误（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）") from None
-        except RecursionError:
-            raise EvidenceError(f"{rel}：JSON 嵌套过深") from None
+        data, line_of = _load_json(file, rel), None
     else:
-        from checker.yamlio import load_yaml_file
+        from checker.yamlio import TextDatesLoader, parse_yaml, read_text
 
-        data = load_yaml_file(file, error=EvidenceError)
+        data, line_map = parse_yaml(read_text(file, error=EvidenceError), rel, error=EvidenceError, loader_class=TextDatesLoader)
+        line_of = line_map.line_of
+    prefix: tuple[Any, ...] = ()
     if isinstance(data, dict) and len(data) == 1 and isinstance(next(iter(data.values())), list):
-        data = next(iter(data.values()))  # {"consultations": [...]}
-    return records_table(kind, rel, data)
+        key = next(iter(data))
+        if kind_of_stem(str(key)) not in (None, kind):
+            raise EvidenceError(f"{rel}：顶层键 “{key}” 是另一类台账，与文件名对应的 {KINDS[kind].stem}（{KINDS[kind].label}）不一致")
+        prefix = (key,)
+        data = data[key]  # {"consultations": [...]}
+    if data is None or data == []:
+        raise EvidenceError(f"{rel}：文件中没有记录（未填写的模板请移出台账目录）")
+    lines = None
+    if line_of is not None and isinstance(data, list):
+        lines = [line_of((*prefix, i)) or i + 1 for i in range(len(data))]
+    return records_table(kind, rel, data, lines)
 
 
-def records_table(kind: str, rel: str, data: Any) -> SourceTable:
-    """A list of mappings (JSON, YAML, rule fixtures) as a table of text cells."""
+def _load_json(file: Path, rel: str) -> Any:
+    try:
+        return json.loads(file.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise EvidenceError(f"{rel}：JSON 文件必须是 UTF-8 编码") from None
+    except json.JSONDecodeError as exc:
+        raise EvidenceError(f"{rel}：JSON 语法错误（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）") from None
+    except RecursionError:
+        raise EvidenceError(f"{rel}：JSON 嵌套过深") from None
+
+
+def records_table(kind: str, rel: str, data: Any, lines: list[int] | None = None) -> SourceTable:
+    """A list of mappings (JSON, YAML, rule fixtures) as a table of text cells.
+
+    `lines` numbers the records (YAML: the line each starts on); default 1, 2, 3 …
+    """
     if not isinstance(data, list):
-        raise EvidenceError(f"{rel}：应为记录列表（每条记录一个映射），实际是 {type(data).__name__}")
+        raise EvidenceError(f"{rel}：应为记录列表（每条记录一个映射），实际是 {_type_zh(data)}")
+    numbers = lines or list(range(1, len(data) + 1))
     headers: list[str] = []
     problems: list[str] = []
-    for i, record in enumerate(data, start=1):
+    for number, record in zip(numbers, data, strict=True):
         if not isinstance(record, dict):
-            problems.append(f"{rel} 第{i}条记录：应为键值映射，实际是 {type(record).__name__}")
+            problems.append(f"{location(rel, None, number)}：每条记录应为 字段: 值 的映射，实际是 {_type_zh(record)}")
             continue
         for key, value in record.items():
             if isinstance(value, (dict, list)):
-                problems.append(f"{rel} 第{i}条记录 “{key}”：值应为单个值，不能是列表或映射")
+                problems.append(f"{location(rel, None, number, str(key))}：值应为单个值，不能是列表或映射")
             if str(key) not in headers:
                 headers.append(str(key))
     if problems:
         raise EvidenceError(problems)
-    columns = {f"{j}:{h}": [_cell_text(r.get(h)) if isinstance(r, dict) else None for r in data] for j, h in enumerate(headers)}
-    frame = pl.DataFrame(columns, schema={k: pl.String for k in columns}).with_row_index("_row", offset=1)
-    return SourceTable(kind, rel, None, frame.with_columns(pl.col("_row").cast(pl.Int64)), "UTF-8")
+    columns = {f"{j}:{h}": [_cell_text(_value(r, h)) if isinstance(r, dict) else None for r in data] for j, h in enumerate(headers)}
+    frame = pl.DataFrame(columns, schema={k: pl.String for k in columns})
+    frame = frame.with_columns(pl.Series("_row", numbers, dtype=pl.Int64)).select("_row", *columns)
+    return SourceTable(kind, rel, None, frame, "UTF-8", lettered=False)
+
+
+def _value(record: dict[Any, Any], header: str) -> Any:
+    if header in record:
+        return record[header]
+    return next((v for k, v in record.items() if str(k) == header), None)
+
+
+def _type_zh(value: Any) -> str:
+    return {dict: "映射", list: "列表", str: "文本", int: "数字", float: "数字", bool: "是/否值"}.get(type(value), type(value).__name__)
 
 
 def evidence_from_records(data: dict[str, list[dict[str, Any]]], label: str) -> EvidenceSet:
-    """Typed evidence from in-memory records by kind (used by rule fixtures)."""
+    """Typed evidence from in-memory records by kind (used by rule fixtures).
+
+    An empty list is an empty ledger (the kind counts as provided); references between kinds
+    are not checked, so a fixture may hold just the records a rule needs.
+    """
     evidence = EvidenceSet()
     problems: list[str] = []
     for kind, records in data.items():
@@ -360,54 +600,78 @@ def _field_lookup(spec: KindSpec) -> dict[str, str]:
     return lookup
 
 
-def type_table(table: SourceTable) -> tuple[pl.DataFrame | None, list[str]]:
-    """Map headers to fields and parse every field; return the frame and every problem."""
+def _map_headers(table: SourceTable) -> tuple[dict[str, tuple[str, str, str]], dict[str, str], list[str]]:
+    """Headers → fields: {field: (source column, letter, how to name it)}, {source column: extra
+    header}, problems."""
     spec = KINDS[table.kind]
     lookup = _field_lookup(spec)
     problems: list[str] = []
-    mapped: dict[str, str] = {}  # field name -> source column
-    letters: dict[str, str] = {}
+    mapped: dict[str, tuple[str, str, str]] = {}
     extras: dict[str, str] = {}
+    seen: dict[str, str] = {}  # header key -> letter of its first column
     for column in table.frame.columns:
         if column == "_row":
             continue
         index_text, header = column.split(":", 1)
-        letter = column_letter(int(index_text))
+        letter = column_letter(int(index_text)) if table.lettered else ""
         name = lookup.get(_header_key(header))
-        if name is None:
-            if header in extras.values() or header in spec.field_names:
-                problems.append(f"{location(table.file, table.sheet, 1)} {letter}列：表头 “{header}” 重复")
+        if table.lettered:
+            here, this = f"{location(table.file, table.sheet, table.header_row)} {letter}列：表头", f"{letter}列"
+        else:
+            here, this = f"{location(table.file, table.sheet)}：字段", f"字段“{header}”"
+        if name is not None and name in mapped:
+            problems.append(f"{here} “{header}” 与 {mapped[name][2]}重复（都对应字段 {name}）")
+        elif name is None and _header_key(header) in seen:
+            problems.append(f"{here} “{header}” 与 {seen[_header_key(header)]}重复")
+        elif name is not None:
+            mapped[name] = (column, letter, this)
+        elif header in PROVENANCE:
+            problems.append(f"{here} “{header}” 是保留名称，请改名")
+        else:
             extras[column] = header
-            continue
-        if name in mapped:
-            problems.append(
-                f"{location(table.file, table.sheet, 1)} {letter}列：表头 “{header}” 与 {letters[name]}列重复（都对应字段 {name}）"
-            )
-            continue
-        mapped[name] = column
-        letters[name] = letter
+        seen.setdefault(_header_key(header), this)
     for f in spec.fields:
         if f.presence != "optional" and f.name not in mapped:
             problems.append(f"{location(table.file, table.sheet)}：缺少必需的列 “{f.label}”（{f.name}）")
+    return mapped, extras, problems
+
+
+def type_table(table: SourceTable) -> tuple[pl.DataFrame | None, list[str]]:
+    """Map headers to fields and parse every field; return the frame and every problem.
+
+    The frame is None only when the headers do not fit; with bad cells it is still returned
+    (bad cells as null) so that checks across files (duplicate ids, references) run in the same
+    pass — callers must not use it for evaluation when problems were found.
+    """
+    spec = KINDS[table.kind]
+    mapped, extras, problems = _map_headers(table)
     if problems:
         return None, problems
 
     # Parse every mapped field once, next to its raw text, so bad cells can be reported.
-    work = table.frame.with_columns(parse.parse_field(pl.col(mapped[f.name]), f).alias(f"__t:{f.name}") for f in spec.fields if f.name in mapped)
+    work = table.frame.with_columns(
+        parse.parse_series(table.frame.get_column(mapped[f.name][0]), f).alias(f"__t:{f.name}") for f in spec.fields if f.name in mapped
+    )
+    found: list[tuple[int, int, str]] = []  # (row, column, message): reported in reading order
     for f in spec.fields:
         if f.name not in mapped:
             continue
-        raw = pl.col(mapped[f.name])
+        source, letter, _ = mapped[f.name]
+        column = int(source.split(":", 1)[0])
+        # Spreadsheets: the column's letter and the field's label; JSON/YAML: the key as written.
+        column_text = f.label if table.lettered else source.split(":", 1)[1]
+        raw = pl.col(source)
         bad = (~parse.blank(raw) & pl.col(f"__t:{f.name}").is_null()) if f.type != "text" else pl.lit(False)
         missing = parse.blank(raw) if f.presence == "required" else pl.lit(False)
         rows = work.filter(bad | missing).select("_row", raw.alias("raw"), bad.alias("bad"))
-        letter = letters[f.name]
         for n, (row, raw_value, is_bad) in enumerate(rows.iter_rows()):
             if n == MAX_PROBLEMS_PER_COLUMN:
-                problems.append(f"{location(table.file, table.sheet, None, f.label, letter)}：另有 {rows.height - n} 处同类问题未逐条列出")
+                rest = f"{location(table.file, table.sheet, None, column_text, letter)}：另有 {rows.height - n} 处同类问题未逐条列出"
+                found.append((2**62, column, rest))
                 break
-            place = location(table.file, table.sheet, row, f.label, letter)
-            problems.append(f"{place}：{parse.problem_text(f, raw_value.strip())}" if is_bad else f"{place}：必填项为空")
+            place = location(table.file, table.sheet, row, column_text, letter)
+            found.append((row, column, f"{place}：{parse.problem_text(f, raw_value.strip())}" if is_bad else f"{place}：必填项为空"))
+    problems.extend(message for _, _, message in sorted(found))
     typed = work.select(
         pl.lit(table.file, dtype=pl.String).alias("_file"),
         pl.lit(table.sheet, dtype=pl.String).alias("_sheet"),
@@ -416,9 +680,9 @@ def type_table(table: SourceTable) -> tuple[pl.DataFrame | None, list[str]]:
             pl.col(f"__t:{f.name}").alias(f.name) if f.name in mapped else pl.lit(None, dtype=polars_type(f.type)).alias(f.name)
             for f in spec.fields
         ],
-        *[parse.clean(pl.col(c)).alias(h) for c, h in extras.items() if h not in PROVENANCE],
+        *[parse.clean(pl.col(c)).alias(h) for c, h in extras.items()],
     )
-    return (None if problems else typed), problems
+    return typed, problems
 
 
 def polars_type(field_type: str) -> pl.DataType:
@@ -433,26 +697,72 @@ def polars_type(field_type: str) -> pl.DataType:
 
 
 def empty_frame(spec: KindSpec) -> pl.DataFrame:
-    schema = {"_file": pl.String, "_sheet": pl.String, "_row": pl.Int64}
+    schema: dict[str, pl.DataType] = {"_file": pl.String(), "_sheet": pl.String(), "_row": pl.Int64()}
     schema.update({f.name: polars_type(f.type) for f in spec.fields})
     return pl.DataFrame(schema=schema)
 
 
+# --------------------------------------------------------------------------- across files
 def _duplicate_ids(evidence: EvidenceSet) -> list[str]:
     problems = []
     for kind, frame in sorted(evidence.frames.items()):
         key = "id" if "id" in frame.columns else None
         if key is None or frame.height == 0:
             continue
+        # Hashes first (cheap on a million ids), exact comparison only among the collisions.
+        ids = frame.filter(pl.col(key).is_not_null())
+        suspects = ids.filter(pl.col(key).hash().is_duplicated())
+        if suspects.height == 0:
+            continue
         dupes = (
-            frame.filter(pl.col(key).is_duplicated())
+            suspects.filter(pl.col(key).is_duplicated())
             .sort(key, "_file", "_row")
             .group_by(key, maintain_order=True)
             .agg(pl.col("_file"), pl.col("_sheet"), pl.col("_row"))
         )
+        loaded = {(f.file, f.sheet): f for f in evidence.files}
         for record_id, files, sheets, rows in dupes.head(MAX_PROBLEMS_PER_COLUMN).iter_rows():
-            places = "、".join(location(f, s, r) for f, s, r in zip(files, sheets, rows, strict=True))
-            problems.append(f"{places}：编号 “{record_id}” 重复（{KINDS[kind].label}中的编号必须唯一）")
+            by_table: dict[tuple[str, str | None], list[int]] = {}
+            for f, s, r in zip(files, sheets, rows, strict=True):
+                by_table.setdefault((f, s), []).append(r)
+            places = []
+            for (f, s), numbers in by_table.items():
+                source = loaded.get((f, s))
+                letter = source.letter(key) if source else None
+                label = KINDS[kind].field(key).label if letter else key
+                place = location(f, s, None, label, letter).removeprefix(location(f, s))
+                unit = "条记录" if f.lower().endswith(".json") else "行"
+                places.append(f"{location(f, s)} 第{'、'.join(str(n) for n in numbers)}{unit}{place}")
+            problems.append(f"{'；'.join(places)}：编号 “{record_id}” 重复（{KINDS[kind].label}中的编号必须唯一）")
         if dupes.height > MAX_PROBLEMS_PER_COLUMN:
             problems.append(f"{KINDS[kind].label}：另有 {dupes.height - MAX_PROBLEMS_PER_COLUMN} 个重复编号未逐条列出")
+    return problems
+
+
+def dangling_references(evidence: EvidenceSet) -> list[str]:
+    """Cells naming a record of another kind (an interpretation's document_id) that is not there.
+
+    Checked only when the referenced kind was provided at all: without a policy-document ledger
+    there is nothing to check against, and rules needing both kinds report that themselves.
+    """
+    problems: list[str] = []
+    letters = {(f.file, f.sheet): f for f in evidence.files}
+    for kind, frame in sorted(evidence.frames.items()):
+        for spec in KINDS[kind].fields:
+            target = spec.references
+            if target is None or target not in evidence.frames or spec.name not in frame.columns:
+                continue
+            known = evidence.frames[target].get_column("id").drop_nulls().unique()
+            bad = frame.filter(pl.col(spec.name).is_not_null() & ~pl.col(spec.name).is_in(known.implode())).sort("_file", "_row")
+            target_spec = KINDS[target]
+            for n, (file, sheet, row, value) in enumerate(bad.select("_file", "_sheet", "_row", spec.name).iter_rows()):
+                if n == MAX_PROBLEMS_PER_COLUMN:
+                    problems.append(f"{KINDS[kind].label}“{spec.label}”列：另有 {bad.height - n} 处同类问题未逐条列出")
+                    break
+                loaded = letters.get((file, sheet))
+                letter = loaded.letter(spec.name) if loaded else None
+                problems.append(
+                    f"{location(file, sheet, row, spec.label if letter else spec.name, letter)}：{target_spec.label}中没有编号为 “{value}” 的记录"
+                    f"（{spec.label}应为 {target_spec.stem} 中某条记录的编号）"
+                )
     return problems

@@ -24,10 +24,47 @@ class FieldSpec:
     values: tuple[tuple[str, str], ...] = ()  # enum: (english value, Chinese label)
     help: str = ""  # one line for the template's notes row
     references: str | None = None  # kind whose id this field refers to
+    example: str = ""  # a filled-in cell for templates and docs (type default when empty)
 
     @property
     def value_labels(self) -> dict[str, str]:
         return dict(self.values)
+
+    @property
+    def example_value(self) -> str:
+        """What a person would type in this column (enums: the Chinese label)."""
+        if self.example:
+            return self.example
+        if self.type == "enum":
+            return self.values[0][1]
+        return _TYPE_EXAMPLES[self.type]
+
+
+_TYPE_EXAMPLES: dict[str, str] = {
+    "text": "",
+    "datetime": "2022-03-07 09:30",
+    "date": "2022-03-07",
+    "bool": "是",
+    "int": "1",
+    "float": "4.5",
+    "enum": "",
+    "year": "2022",
+}
+TYPE_LABELS: dict[str, str] = {
+    "text": "文本",
+    "datetime": "日期时间",
+    "date": "日期",
+    "bool": "是/否",
+    "int": "整数",
+    "float": "数值",
+    "enum": "选项",
+    "year": "年度",
+}
+PRESENCE_LABELS: dict[str, str] = {
+    "required": "必填",
+    "column": "须有此列，可留空",
+    "optional": "可选",
+}
 
 
 @dataclass(frozen=True)
@@ -52,12 +89,12 @@ class KindSpec:
         return tuple(spec.name for spec in self.fields)
 
 
-def _id(help_text: str = "记录编号，在本台账内唯一") -> FieldSpec:
-    return FieldSpec("id", "编号", "text", "required", help=help_text)
+def _id(example: str, help_text: str = "记录编号，在本台账内唯一") -> FieldSpec:
+    return FieldSpec("id", "编号", "text", "required", help=help_text, example=example)
 
 
-def _dept(presence: Presence = "required") -> FieldSpec:
-    return FieldSpec("department", "责任部门", "text", presence, help="负责该事项的部门名称")
+def _dept(presence: Presence = "required", example: str = "指挥处") -> FieldSpec:
+    return FieldSpec("department", "责任部门", "text", presence, help="负责该事项的部门名称", example=example)
 
 
 KINDS: dict[str, KindSpec] = {
@@ -69,7 +106,7 @@ KINDS: dict[str, KindSpec] = {
             "咨询答复台账",
             "received_at",
             (
-                _id(),
+                _id("ZX2022-0001"),
                 _dept(),
                 FieldSpec(
                     "channel",
@@ -84,8 +121,8 @@ KINDS: dict[str, KindSpec] = {
                     ),
                     help="咨询来源渠道",
                 ),
-                FieldSpec("received_at", "收到时间", "datetime", "required", help="收到咨询的日期和时间，如 2022-09-30 16:00"),
-                FieldSpec("replied_at", "答复时间", "datetime", "column", help="答复的日期和时间；未答复请留空"),
+                FieldSpec("received_at", "收到时间", "datetime", "required", help="收到咨询的日期和时间，如 2022-09-30 16:00", example="2022-09-30 16:00"),
+                FieldSpec("replied_at", "答复时间", "datetime", "column", help="答复的日期和时间；未答复请留空", example="2022-10-08 10:00"),
             ),
         ),
         KindSpec(
@@ -94,7 +131,7 @@ KINDS: dict[str, KindSpec] = {
             "依申请公开台账",
             "received_at",
             (
-                _id(),
+                _id("YSQ2022-001"),
                 _dept(),
                 FieldSpec(
                     "received_at",
@@ -102,14 +139,15 @@ KINDS: dict[str, KindSpec] = {
                     "datetime",
                     "required",
                     help="条例第31条的收到日期：当面提交为提交之日，挂号信为签收之日，网上为双方确认之日",
+                    example="2022-03-07",
                 ),
-                FieldSpec("corrected_at", "收到补正日期", "datetime", help="申请人补正后重新起算期限；无补正留空"),
-                FieldSpec("third_party_from", "征求第三方意见开始", "date", help="征求第三方或其他机关意见的起始日期（不计入答复期限）"),
-                FieldSpec("third_party_to", "征求第三方意见结束", "date", help="征求意见的结束日期"),
-                FieldSpec("extended", "是否延期", "bool", help="是 / 否"),
-                FieldSpec("extension_approved_by", "延期批准人", "text", help="同意延期的政府信息公开工作机构负责人"),
-                FieldSpec("extension_notified_at", "延期告知日期", "date", help="告知申请人延期的日期"),
-                FieldSpec("replied_at", "答复日期", "datetime", "column", help="出具答复的日期；未答复请留空"),
+                FieldSpec("corrected_at", "收到补正日期", "datetime", help="申请人补正后重新起算期限；无补正留空", example="2022-03-09"),
+                FieldSpec("third_party_from", "征求第三方意见开始", "date", help="征求第三方或其他机关意见的起始日期（不计入答复期限）", example="2022-03-14"),
+                FieldSpec("third_party_to", "征求第三方意见结束", "date", help="征求意见的结束日期", example="2022-03-21"),
+                FieldSpec("extended", "是否延期", "bool", help="是否依条例第33条延长答复期限（是 / 否）", example="否"),
+                FieldSpec("extension_approved_by", "延期批准人", "text", help="同意延期的政府信息公开工作机构负责人；未延期留空", example="王某某"),
+                FieldSpec("extension_notified_at", "延期告知日期", "date", help="告知申请人延期的日期；未延期留空", example="2022-04-01"),
+                FieldSpec("replied_at", "答复日期", "datetime", "column", help="出具答复的日期；未答复请留空", example="2022-03-30"),
                 FieldSpec(
                     "outcome",
                     "答复结果",
@@ -125,7 +163,7 @@ KINDS: dict[str, KindSpec] = {
                     ),
                     help="答复结果类型",
                 ),
-                FieldSpec("legal_basis", "不予公开依据", "text", help="不予公开时引用的法律依据"),
+                FieldSpec("legal_basis", "不予公开依据", "text", help="不予公开、部分公开时引用的法律依据", example="《中华人民共和国政府信息公开条例》第十四条"),
             ),
         ),
         KindSpec(
@@ -134,11 +172,11 @@ KINDS: dict[str, KindSpec] = {
             "政策文件台账",
             "published_at",
             (
-                _id(),
-                FieldSpec("title", "标题", "text", "required", help="文件标题"),
+                _id("ZC2022-001"),
+                FieldSpec("title", "标题", "text", "required", help="文件标题", example="关于进一步规范户籍业务办理的通知"),
                 _dept(),
-                FieldSpec("published_at", "公开日期", "datetime", "required", help="在政府网站公开的日期"),
-                FieldSpec("affects_public", "涉及群众企业权益", "bool", help="是否涉及群众切身利益或企业权益（是 / 否）"),
+                FieldSpec("published_at", "公开日期", "datetime", "required", help="在政府网站公开的日期", example="2022-03-07"),
+                FieldSpec("affects_public", "涉及群众企业权益", "bool", help="是否涉及群众切身利益或企业权益（是 / 否）", example="是"),
                 FieldSpec(
                     "status",
                     "效力",
@@ -147,7 +185,7 @@ KINDS: dict[str, KindSpec] = {
                     (("effective", "有效"), ("repealed", "已废止"), ("expired", "已失效")),
                     help="文件效力状态",
                 ),
-                FieldSpec("repeal_marked", "已标注失效", "bool", help="废止或失效的文件是否已在网站上明确标注（是 / 否）"),
+                FieldSpec("repeal_marked", "已标注失效", "bool", help="废止或失效的文件是否已在网站上明确标注（是 / 否）", example="否"),
             ),
         ),
         KindSpec(
@@ -156,8 +194,8 @@ KINDS: dict[str, KindSpec] = {
             "政策解读台账",
             "published_at",
             (
-                _id(),
-                FieldSpec("document_id", "政策文件编号", "text", "required", help="所解读政策文件的编号", references="policy_document"),
+                _id("JD2022-001"),
+                FieldSpec("document_id", "政策文件编号", "text", "required", help="所解读政策文件的编号（政策文件台账中的编号）", references="policy_document", example="ZC2022-001"),
                 _dept(),
                 FieldSpec(
                     "form",
@@ -177,7 +215,7 @@ KINDS: dict[str, KindSpec] = {
                     ),
                     help="解读形式",
                 ),
-                FieldSpec("published_at", "发布日期", "datetime", "required", help="解读发布的日期"),
+                FieldSpec("published_at", "发布日期", "datetime", "required", help="解读发布的日期", example="2022-03-08"),
             ),
         ),
         KindSpec(
@@ -186,13 +224,13 @@ KINDS: dict[str, KindSpec] = {
             "重大决策台账",
             "issued_at",
             (
-                _id(),
-                FieldSpec("title", "标题", "text", "required", help="决策事项名称"),
+                _id("JC2022-001"),
+                FieldSpec("title", "标题", "text", "required", help="决策事项名称", example="关于调整非机动车登记服务点设置的决定"),
                 _dept(),
-                FieldSpec("consultation_start", "征求意见开始", "date", help="公开征求意见的开始日期"),
-                FieldSpec("consultation_end", "征求意见结束", "date", help="公开征求意见的结束日期"),
-                FieldSpec("issued_at", "决策出台日期", "date", "required", help="决策正式出台（印发）的日期"),
-                FieldSpec("feedback_published_at", "意见采纳情况公开日期", "date", "column", help="公开意见收集和采纳情况的日期；未公开请留空"),
+                FieldSpec("consultation_start", "征求意见开始", "date", help="公开征求意见的开始日期", example="2022-01-04"),
+                FieldSpec("consultation_end", "征求意见结束", "date", help="公开征求意见的结束日期", example="2022-02-10"),
+                FieldSpec("issued_at", "决策出台日期", "date", "required", help="决策正式出台（印发）的日期", example="2022-03-01"),
+                FieldSpec("feedback_published_at", "意见采纳情况公开日期", "date", "column", help="公开意见收集和采纳情况的日期；未公开请留空", example="2022-03-10"),
             ),
         ),
         KindSpec(
@@ -201,7 +239,7 @@ KINDS: dict[str, KindSpec] = {
             "突发事件回应台账",
             "occurred_at",
             (
-                _id(),
+                _id("TF2022-001"),
                 _dept(),
                 FieldSpec(
                     "level",
@@ -210,10 +248,11 @@ KINDS: dict[str, KindSpec] = {
                     "required",
                     (("especially_major", "特别重大"), ("major", "重大"), ("large", "较大"), ("ordinary", "一般")),
                     help="突发事件级别",
+                    example="一般",
                 ),
-                FieldSpec("occurred_at", "发生时间", "datetime", "required", help="事件发生的日期和时间"),
-                FieldSpec("first_response_at", "首次回应时间", "datetime", "column", help="首次发布权威信息的时间；未回应请留空"),
-                FieldSpec("press_release_at", "新闻发布时间", "datetime", "column", help="新闻发布的时间；未发布请留空"),
+                FieldSpec("occurred_at", "发生时间", "datetime", "required", help="事件发生的日期和时间", example="2022-05-06 08:20"),
+                FieldSpec("first_response_at", "首次回应时间", "datetime", "column", help="首次发布权威信息的时间；未回应请留空", example="2022-05-06 11:00"),
+                FieldSpec("press_release_at", "新闻发布时间", "datetime", "column", help="新闻发布的时间；未发布请留空", example="2022-05-06 18:00"),
             ),
         ),
         KindSpec(
@@ -222,7 +261,7 @@ KINDS: dict[str, KindSpec] = {
             "工作活动台账",
             "date",
             (
-                _id(),
+                _id("HD2022-001"),
                 _dept(),
                 FieldSpec(
                     "type",
@@ -246,9 +285,9 @@ KINDS: dict[str, KindSpec] = {
                     ),
                     help="活动类型",
                 ),
-                FieldSpec("date", "日期", "date", "required", help="活动日期"),
-                FieldSpec("title", "名称", "text", help="活动名称"),
-                FieldSpec("note", "备注", "text", help="补充说明"),
+                FieldSpec("date", "日期", "date", "required", help="活动日期", example="2022-06-15"),
+                FieldSpec("title", "名称", "text", help="活动名称", example="政务公开通识培训"),
+                FieldSpec("note", "备注", "text", help="补充说明", example="全局各部门联络员参加"),
             ),
         ),
         KindSpec(
@@ -257,7 +296,7 @@ KINDS: dict[str, KindSpec] = {
             "公开报告台账",
             None,  # placed in a year by covers_year through the date_by rules
             (
-                _id(),
+                _id("BG2022-001"),
                 _dept(),
                 FieldSpec(
                     "type",
@@ -272,9 +311,9 @@ KINDS: dict[str, KindSpec] = {
                     ),
                     help="报告或目录类型",
                 ),
-                FieldSpec("covers_year", "所属年度", "year", help="报告所属年度，如 2021 年度报告填 2021"),
-                FieldSpec("published_at", "发布日期", "date", "column", help="发布日期；未发布请留空"),
-                FieldSpec("revised_at", "修订日期", "date", help="最近修订日期"),
+                FieldSpec("covers_year", "所属年度", "year", help="报告所属年度，如 2021 年度报告填 2021", example="2021"),
+                FieldSpec("published_at", "发布日期", "date", "column", help="发布日期；未发布请留空", example="2022-01-28"),
+                FieldSpec("revised_at", "修订日期", "date", help="最近修订日期；未修订留空", example="2022-03-02"),
             ),
         ),
         KindSpec(
@@ -283,14 +322,14 @@ KINDS: dict[str, KindSpec] = {
             "任务分解表台账",
             None,  # placed in a year by its plan year
             (
-                _id(),
-                FieldSpec("plan", "任务分解表", "text", "required", help="所属任务分解表，如 2022年度政务公开工作任务分解表"),
-                FieldSpec("item", "任务内容", "text", "required", help="任务内容（照录分解表原文）"),
-                FieldSpec("lead_unit", "牵头单位", "text", help="牵头单位"),
-                FieldSpec("units", "责任单位", "text", help="责任单位，多个用顿号或逗号分隔"),
-                FieldSpec("due", "时间节点", "text", "required", help="照录分解表的时间节点，如 9月底前、全年、按季度"),
-                FieldSpec("completed_at", "完成日期", "date", "column", help="完成日期；未完成请留空"),
-                FieldSpec("evidence", "佐证材料", "text", help="佐证材料的名称或存放位置"),
+                _id("RW2022-001"),
+                FieldSpec("plan", "任务分解表", "text", "required", help="所属任务分解表，如 2022年度政务公开工作任务分解表", example="2022年度政务公开工作任务分解表"),
+                FieldSpec("item", "任务内容", "text", "required", help="任务内容（照录分解表原文）", example="年内组织政务公开通识培训不少于1次"),
+                FieldSpec("lead_unit", "牵头单位", "text", help="牵头单位", example="政治处"),
+                FieldSpec("units", "责任单位", "text", help="责任单位，多个用顿号或逗号分隔", example="指挥处、法制支队"),
+                FieldSpec("due", "时间节点", "text", "required", help="照录分解表的时间节点，如 9月底前、全年、按季度", example="10月底前"),
+                FieldSpec("completed_at", "完成日期", "date", "column", help="完成日期；未完成请留空", example="2022-06-15"),
+                FieldSpec("evidence", "佐证材料", "text", help="佐证材料的名称或存放位置", example="培训通知及签到表"),
             ),
         ),
         KindSpec(
@@ -299,10 +338,10 @@ KINDS: dict[str, KindSpec] = {
             "指标数值台账",
             "year",
             (
-                FieldSpec("key", "指标", "text", "required", help="指标代码，如 appraisal_weight_percent（政务公开绩效考核权重）"),
-                FieldSpec("year", "年度", "year", "required", help="指标所属年度"),
-                FieldSpec("value", "数值", "float", "required", help="指标数值"),
-                _dept("optional"),
+                FieldSpec("key", "指标", "text", "required", help="指标代码，如 appraisal_weight_percent（政务公开绩效考核权重）", example="appraisal_weight_percent"),
+                FieldSpec("year", "年度", "year", "required", help="指标所属年度", example="2022"),
+                FieldSpec("value", "数值", "float", "required", help="指标数值（百分比填数字，如 4.5 表示 4.5%）", example="4.5"),
+                _dept("optional", example=""),
             ),
         ),
     )
