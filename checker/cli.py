@@ -37,6 +37,23 @@ def load_calendar(path: str | None):  # type: ignore[no-untyped-def]
     return WorkCalendar.load(Path(path)) if path else default_calendar()
 
 
+def select_packs(selectors: tuple[str, ...], profile: str | None):  # type: ignore[no-untyped-def]
+    """Packs from --rules (ids or files; none = every built-in pack) or from a --profile file."""
+    from checker.rulepack import load_profile, resolve_packs
+
+    if profile is None:
+        return resolve_packs(list(selectors))
+    if selectors:
+        raise UsageError("--profile 与 --rules 不能同时使用：配置文件中的 packs 已选定规则包")
+    return load_profile(Path(profile))
+
+
+profile_option = click.option(
+    "--profile",
+    type=click.Path(dir_okay=False),
+    help="配置文件（YAML）：选定规则包并按规则编号调整参数（如本市12345热线办理期限）；不能与 --rules 同用。",
+)
+
 calendar_option = click.option(
     "--calendar",
     "calendar_file",
@@ -63,6 +80,7 @@ def cli() -> None:
 @cli.command()
 @click.argument("evidence", type=click.Path())
 @click.option("--rules", "rules", multiple=True, metavar="PACK_ID|FILE", help="规则包编号或 YAML 文件，可重复；默认使用全部内置规则包。")
+@profile_option
 @click.option("--year", type=int, help="检查年度：只检查该年度的记录（按各类台账的期间日期归属）。")
 @click.option("--as-of", "as_of", metavar="DATE", help="检查基准日，决定哪些期限已到期；默认今天。")
 @click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS), help="报告格式，可重复；默认全部。")
@@ -75,6 +93,7 @@ def cli() -> None:
 def check(
     evidence: str,
     rules: tuple[str, ...],
+    profile: str | None,
     year: int | None,
     as_of: str | None,
     formats: tuple[str, ...],
@@ -92,13 +111,12 @@ def check(
     from checker.engine import run_check
     from checker.evidence.load import load_evidence
     from checker.reporters import write_reports
-    from checker.rulepack import resolve_packs
 
     as_of_date = parse_cli_date(as_of, "--as-of") if as_of else dt.date.today()
     if year is not None and not 1990 <= year <= 2200:
         raise UsageError(f"--year {year} 不是有效的年度")
     calendar = load_calendar(calendar_file)
-    packs = resolve_packs(list(rules))
+    packs = select_packs(rules, profile)
     waivers = _load_waivers(waivers_file)
     old = _load_baseline(baseline_file)
     records = load_evidence(Path(evidence))
@@ -219,11 +237,12 @@ def rules() -> None:
 
 @rules.command("list")
 @click.option("--rules", "selectors", multiple=True, metavar="PACK_ID|FILE", help="只列出这些规则包；默认全部内置规则包。")
-def rules_list(selectors: tuple[str, ...]) -> int:
+@profile_option
+def rules_list(selectors: tuple[str, ...], profile: str | None) -> int:
     """列出每条规则：编号、级别、台账类型、标题和原文。"""
-    from checker.rulepack import SEVERITY_ZH, resolve_packs
+    from checker.rulepack import SEVERITY_ZH
 
-    for pack in resolve_packs(list(selectors)):
+    for pack in select_packs(selectors, profile):
         click.echo(f"{pack.id}  {pack.pack.title}（{len(pack.rules)} 条规则，{len(pack.not_checkable)} 项无法量化检查）")
         for rule in pack.rules:
             click.echo(f"  {rule.id}  [{SEVERITY_ZH[rule.severity]}] [{rule.kind}] {rule.title}")
@@ -234,13 +253,14 @@ def rules_list(selectors: tuple[str, ...]) -> int:
 @rules.command("show")
 @click.argument("rule_id")
 @click.option("--rules", "selectors", multiple=True, metavar="PACK_ID|FILE", help="在这些规则包中查找；默认全部内置规则包。")
-def rules_show(rule_id: str, selectors: tuple[str, ...]) -> int:
-    """显示一条规则的全部内容。"""
+@profile_option
+def rules_show(rule_id: str, selectors: tuple[str, ...], profile: str | None) -> int:
+    """显示一条规则的全部内容（用 --profile 时为调整后的内容）。"""
     import yaml
 
-    from checker.rulepack import SEVERITY_ZH, resolve_packs
+    from checker.rulepack import SEVERITY_ZH
 
-    for pack in resolve_packs(list(selectors)):
+    for pack in select_packs(selectors, profile):
         for rule in pack.rules:
             if rule.id == rule_id:
                 click.echo(f"{rule.id}\n标题：{rule.title}\n级别：{SEVERITY_ZH[rule.severity]}（{rule.severity}）")

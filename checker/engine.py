@@ -7,8 +7,8 @@ import datetime as dt
 import polars as pl
 
 from checker.calendar import WorkCalendar
-from checker.checks import EVALUATORS
-from checker.checks.base import EvalContext, Outcome, where_expr
+from checker.checks import EVALUATORS, kinds_read
+from checker.checks.base import EvalContext, Outcome, where_expr, year_scope
 from checker.evidence.load import EvidenceSet
 from checker.evidence.schema import KINDS
 from checker.report import EvidenceFile, Finding, PackRef, Report, SourceRef, Summary, Violation
@@ -34,26 +34,19 @@ def run_check(
 def evaluate_rule(rule: Rule, ctx: EvalContext, scoped: dict[str, pl.DataFrame] | None = None) -> Outcome:
     """One rule against the evidence; `scoped` caches each kind's year-filtered frame."""
     evidence = ctx.evidence
+    if ctx.year is not None and not rule.in_force(ctx.year):
+        # effective_from / effective_to put the whole --year outside the rule's life. Without
+        # --year every record is in scope and each is judged by the dates (`_rule_scope`).
+        return Outcome("not_applicable", {"in_force": False})
     if rule.kind not in evidence.frames:
         # No ledger of this kind was handed in: nothing can be concluded either way.
         # The summary lists such kinds so a reviewer sees what was not examined.
         return Outcome("not_applicable", {"evidence_provided": False})
     scoped = {} if scoped is None else scoped
     if rule.kind not in scoped:
-        scoped[rule.kind] = _year_scope(evidence.frame(rule.kind), rule.kind, ctx.year)
+        scoped[rule.kind] = year_scope(evidence.frame(rule.kind), KINDS[rule.kind], ctx.year)
     frame = _rule_scope(scoped[rule.kind], rule)
     return EVALUATORS[rule.check.type](rule.check, frame, ctx, KINDS[rule.kind])
-
-
-def _year_scope(frame: pl.DataFrame, kind: str, year: int | None) -> pl.DataFrame:
-    """With --year, keep the records whose period date falls in that year (DESIGN.md)."""
-    field = KINDS[kind].period_field
-    if year is None or field is None:
-        return frame
-    column = pl.col(field)
-    if KINDS[kind].field(field).type == "year":
-        return frame.filter(column == year)
-    return frame.filter(column.dt.year() == year)
 
 
 def _rule_scope(frame: pl.DataFrame, rule: Rule) -> pl.DataFrame:
@@ -113,7 +106,7 @@ def _summary(
         packs=[PackRef(id=p.id, title=p.pack.title, rules=len(p.rules), not_checkable=len(p.not_checkable)) for p in packs],
         evidence=files,
         ignored_files=sorted(evidence.ignored),
-        kinds_without_evidence=sorted({r.kind for p in packs for r in p.rules} - set(evidence.frames)),
+        kinds_without_evidence=sorted(set().union(*(kinds_read(r.check, r.kind) for p in packs for r in p.rules)) - set(evidence.frames)),
         departments=list(departments),
         findings=len(findings),
         by_status=by_status,

@@ -15,8 +15,16 @@ anywhere, `foo.fixtures.yaml` beside it), keyed by rule id::
         evidence: {}                 # optional: records of other kinds, by kind name
         violations: [C-1]            # optional: the record ids (or departments) expected to fail
 
-Every rule needs at least one `pass` and one `fail` fixture, and a deadline rule also a
-`pending` one. A fixture marked `todo: true` (drafted, not yet written) counts as missing.
+Every rule needs at least one `pass` and one `fail` fixture, and a rule with a deadline (a
+`deadline` check, or a `related` check with `within`) also a `pending` one. A fixture marked
+`todo: true` (drafted, not yet written) counts as missing.
+
+`records` go to the rule's own kind, whose ledger always counts as handed in (`records: []`:
+kept, but empty). Rules that read other ledgers (`related`, `any_of` with a sub-check `kind`)
+take those records from `evidence`; a kind missing there was not handed in at all, and `[]`
+hands in an empty ledger. `violations` names each violation by its record id, else its
+department (`count` per department), else the window it concerns (`frequency`: `2022年7月`),
+else `"-"`.
 """
 
 from __future__ import annotations
@@ -31,8 +39,9 @@ from pydantic import Field, ValidationError
 from checker.calendar import WorkCalendar
 from checker.checks.base import EvalContext, StrictModel
 from checker.errors import CheckerError, RuleError
-from checker.evidence.load import evidence_from_records
-from checker.rulepack import RulePack, validation_messages
+from checker.evidence.load import empty_frame, evidence_from_records
+from checker.evidence.schema import KINDS
+from checker.rulepack import Rule, RulePack, validation_messages
 from checker.yamlio import load_yaml_with_lines
 
 
@@ -80,8 +89,8 @@ def load_fixtures(path: Path) -> dict[str, list[Fixture]]:
 
 
 def run_pack_fixtures(pack: RulePack, fixtures: dict[str, list[Fixture]], calendar: WorkCalendar) -> list[FixtureResult]:
-    from checker.engine import evaluate_rule
-
+    """Every fixture of every rule, plus a failed result for each rule short of fixtures and for
+    each fixture naming a rule the pack does not have."""
     results: list[FixtureResult] = []
     rules = {rule.id: rule for rule in pack.rules}
     for rule_id in sorted(set(fixtures) - set(rules)):
@@ -89,23 +98,41 @@ def run_pack_fixtures(pack: RulePack, fixtures: dict[str, list[Fixture]], calend
     for rule in pack.rules:
         cases = fixtures.get(rule.id, [])
         written = [c for c in cases if not c.todo]
-        needed = {"pass", "fail"} | ({"pending"} if rule.check.type == "deadline" else set())
+        needed = {"pass", "fail"} | ({"pending"} if has_deadline(rule) else set())
         missing = needed - {c.expect for c in written}
         if missing:
             todo = f"（{sum(c.todo for c in cases)} 个待完善的 TODO 样例不计）" if any(c.todo for c in cases) else ""
             zh = "、".join({"pass": "通过", "fail": "未通过", "pending": "待到期"}[m] for m in sorted(missing))
             results.append(FixtureResult(rule.id, "-", False, f"缺少{zh}样例{todo}"))
         for case in written:
-            results.append(_run_case(rule, case, calendar, evaluate_rule))
+            results.append(run_fixture(rule, case, calendar))
     return results
 
 
-def _run_case(rule, case: Fixture, calendar: WorkCalendar, evaluate_rule) -> FixtureResult:  # type: ignore[no-untyped-def]
-    data = dict(case.evidence)
-    if case.records or rule.kind not in data:
-        data[rule.kind] = [*data.get(rule.kind, []), *case.records]
+def violation_key(v: dict[str, Any]) -> str:
+    """How a fixture names a violation: its record, else its department, else its window."""
+    return str(v["record_id"] or v["department"] or v.get("period") or "-")
+
+
+def has_deadline(rule: Rule) -> bool:
+    """Rules whose records can be not yet due: they need a `pending` fixture too."""
+    check = rule.check
+    return check.type == "deadline" or (check.type == "related" and check.within is not None)
+
+
+def run_fixture(rule: Rule, case: Fixture, calendar: WorkCalendar) -> FixtureResult:
+    """One fixture against one rule: the expected status and, when listed, the violations."""
+    from checker.engine import (
+        evaluate_rule,  # the engine imports the rule model, not fixtures
+    )
+
+    # The rule's own ledger is always handed in (possibly empty: nothing recorded yet); other
+    # ledgers only when the fixture lists them, so "ledger not handed in" stays expressible.
+    data = {**case.evidence, rule.kind: [*case.evidence.get(rule.kind, []), *case.records]}
     try:
-        evidence = evidence_from_records({k: v for k, v in data.items() if v}, f"样例“{case.name}”")
+        evidence = evidence_from_records({k: v for k, v in data.items() if v or k not in KINDS}, f"样例“{case.name}”")
+        for kind in (k for k, v in data.items() if not v and k in KINDS):
+            evidence.frames[kind] = empty_frame(KINDS[kind])
         ctx = EvalContext(as_of=case.as_of, year=case.year, calendar=calendar, evidence=evidence, departments=tuple(evidence.departments()))
         outcome = evaluate_rule(rule, ctx)
     except CheckerError as exc:
@@ -114,7 +141,7 @@ def _run_case(rule, case: Fixture, calendar: WorkCalendar, evaluate_rule) -> Fix
     if outcome.status != case.expect:
         problems.append(f"应为 {case.expect}，实际为 {outcome.status}（{outcome.measured}）")
     if case.violations is not None:
-        got = sorted(str(v["record_id"] or v["department"]) for v in outcome.violations)
+        got = sorted(violation_key(v) for v in outcome.violations)
         if got != sorted(case.violations):
             problems.append(f"违规记录应为 {sorted(case.violations)}，实际为 {got}")
     return FixtureResult(rule.id, case.name, not problems, "；".join(problems) or "通过")

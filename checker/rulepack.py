@@ -1,10 +1,18 @@
-"""Rule packs: pydantic models, YAML loading with `file:line` errors in Chinese, built-in packs.
+"""Rule packs: pydantic models, YAML loading with `file:line` errors in Chinese, built-in packs,
+and profiles that select packs and adjust their rules.
 
 A pack is one YAML file::
 
     pack: {id, title, issuer, year, source_file}
     rules: [ {id, title, severity, kind, where, check, source: {file, clause, quote}} ... ]
     not_checkable: [ {clause, quote, reason} ... ]
+
+A profile is one YAML file (see `load_profile`)::
+
+    packs: [songjiang-psb-2022, national-2019, my-pack.yaml]
+    overrides:
+      songjiang-psb-2022/consultation-12345:
+        check: {within: {working_days: 3}}
 """
 
 from __future__ import annotations
@@ -16,7 +24,7 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
-from checker.checks import Check
+from checker.checks import MODULES, Check
 from checker.checks.base import StrictModel, Where, where_problems, where_text
 from checker.errors import RuleError
 from checker.evidence.schema import KINDS
@@ -59,6 +67,12 @@ class Rule(StrictModel):
     @property
     def pack_id(self) -> str:
         return self.id.split("/", 1)[0]
+
+    def in_force(self, year: int) -> bool:
+        """Whether the rule's effective dates reach into review year `year`."""
+        started = self.effective_from is None or self.effective_from.year <= year
+        ended = self.effective_to is not None and self.effective_to.year < year
+        return started and not ended
 
     def requirement_text(self) -> str:
         """The rule's test in words: `渠道为网上咨询求助平台：答复时间不晚于收到时间后1个工作日`."""
@@ -135,16 +149,17 @@ _PYDANTIC_ZH = {
 }
 
 
-def _zh_error(err: dict[str, Any]) -> str:
+def _zh_error(err: Any) -> str:
     kind = err["type"]
     ctx = err.get("ctx") or {}
     loc = err.get("loc") or ()
     if kind == "literal_error":
-        return f"取值 “{err.get('input')}” 无效，应为 {ctx.get('expected', '')}".replace("'", "")
+        expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", " 或 ").replace(", ", "、")
+        return f"取值 “{err.get('input')}” 无效，应为 {expected}"
     if kind == "union_tag_invalid":
-        return f"未知的检查类型 “{ctx.get('tag')}”，可选：{ctx.get('expected_tags', '').replace(chr(39), '')}"
+        return f"未知的检查类型 “{ctx.get('tag')}”，可选：{'、'.join(MODULES)}"
     if kind == "union_tag_not_found":
-        return "检查缺少 type 字段（可选：deadline、date_by、count、ratio、duration、required）"
+        return f"检查缺少 type 字段（可选：{'、'.join(MODULES)}）"
     if kind == "value_error":
         return str(ctx.get("error") or err.get("msg"))
     template = _PYDANTIC_ZH.get(kind)
@@ -172,10 +187,12 @@ def _loc_text(loc: tuple[Any, ...], data: Any) -> str:
     return "".join(parts)
 
 
-def validation_messages(exc: ValidationError, where: str, lines: LineMap, data: Any) -> list[str]:
+def validation_messages(exc: ValidationError, where: str, lines: LineMap, data: Any, prefix: tuple[Any, ...] = ()) -> list[str]:
+    """Chinese `file:line：path：problem` messages; `prefix` places a model validated from a part
+    of the document (a profile's override) at that part."""
     out = []
     for err in exc.errors():
-        loc = tuple(err.get("loc") or ())
+        loc = prefix + tuple(err.get("loc") or ())
         # Drop the discriminator tag pydantic inserts into union locations (check.deadline.x).
         clean = tuple(p for i, p in enumerate(loc) if not (i and loc[i - 1] == "check" and p in _CHECK_TYPES))
         line = lines.line_of(clean)
@@ -185,7 +202,7 @@ def validation_messages(exc: ValidationError, where: str, lines: LineMap, data: 
     return out
 
 
-_CHECK_TYPES = {"deadline", "date_by", "count", "ratio", "duration", "required", "frequency", "related", "any_of", "threshold", "task_due"}
+_CHECK_TYPES = frozenset(MODULES)
 
 
 def load_pack(path: Path) -> RulePack:
@@ -274,3 +291,90 @@ def load_packs(paths: list[Path]) -> list[tuple[Path, RulePack]]:
 
 def resolve_packs(selectors: list[str] | tuple[str, ...]) -> list[RulePack]:
     return [pack for _, pack in load_packs(pack_paths(selectors))]
+
+
+# --------------------------------------------------------------------------- profiles
+OVERRIDABLE = ("title", "severity", "where", "check", "effective_from", "effective_to", "note")
+
+
+class Profile(StrictModel):
+    """A profile file: which packs apply, and per-rule adjustments (a city's own limits)."""
+
+    name: str | None = Field(default=None, description="配置名称，如 松江分局2023年度检查")
+    description: str | None = Field(default=None, description="说明")
+    packs: list[str] = Field(min_length=1, description="规则包：内置规则包编号，或相对于配置文件的 YAML 文件路径")
+    overrides: dict[str, dict[str, Any]] = Field(default={}, description="按规则编号覆盖规则字段")
+
+
+def load_profile(path: Path) -> list[RulePack]:
+    """The packs a profile selects, with its overrides applied and every rule validated again.
+
+    An override replaces a rule's fields (`title`, `severity`, `where`, `check`,
+    `effective_from`, `effective_to`, `note`); under `check`, the fields given replace the
+    rule's own and the others stay (`{check: {within: {working_days: 3}}}` keeps start, end and
+    type). An override naming another check `type` replaces the whole check. Unknown packs,
+    unknown rule ids and overrides that make a rule invalid are `RuleError`s at `file:line`.
+    """
+    data, lines = load_yaml_with_lines(path, error=RuleError)
+    where = _display(path)
+    if not isinstance(data, dict):
+        raise RuleError(f"{where}:1：配置文件应为映射，包含 packs 和 overrides")
+    try:
+        profile = Profile.model_validate(data)
+    except ValidationError as exc:
+        raise RuleError(validation_messages(exc, where, lines, data)) from None
+    paths = _profile_pack_paths(profile, path, where, lines)
+    packs = [pack for _, pack in load_packs(paths)]
+    return _apply_overrides(packs, profile, where, lines, data)
+
+
+def _profile_pack_paths(profile: Profile, path: Path, where: str, lines: LineMap) -> list[Path]:
+    index = PackIndex()
+    paths: list[Path] = []
+    problems: list[str] = []
+    for i, selector in enumerate(profile.packs):
+        place = f"{where}:{lines.line_of(('packs', i))}：packs[{i}]"
+        if selector in index.paths:
+            paths.append(index.paths[selector])
+        elif selector.lower().endswith((".yaml", ".yml")):
+            candidate = path.parent / selector
+            if candidate.is_file():
+                paths.append(candidate)
+            else:
+                problems.append(f"{place}：找不到规则文件 {_display(candidate)}")
+        else:
+            problems.append(f"{place}：未知的规则包 “{selector}”（内置规则包：{'、'.join(index.ids())}；也可以给出相对于配置文件的 YAML 文件路径）")
+    if problems:
+        raise RuleError(problems)
+    return paths
+
+
+def _apply_overrides(packs: list[RulePack], profile: Profile, where: str, lines: LineMap, data: Any) -> list[RulePack]:
+    rules = {rule.id: rule for pack in packs for rule in pack.rules}
+    replaced: dict[str, Rule] = {}
+    problems: list[str] = []
+    for rule_id, override in profile.overrides.items():
+        place = f"{where}:{lines.line_of(('overrides', rule_id))}：overrides.{rule_id}"
+        if rule_id not in rules:
+            hint = "" if rule_id.split("/", 1)[0] in {p.id for p in packs} else "（其规则包未列在 packs 中）"
+            problems.append(f"{place}：规则 “{rule_id}” 不在所选规则包中{hint}")
+            continue
+        unknown = [key for key in override if key not in OVERRIDABLE]
+        if unknown:
+            problems.append(f"{place}：不能覆盖字段 “{'、'.join(unknown)}”（可覆盖：{'、'.join(OVERRIDABLE)}）")
+            continue
+        try:
+            replaced[rule_id] = Rule.model_validate(_merged(rules[rule_id], override))
+        except ValidationError as exc:
+            problems.extend(validation_messages(exc, where, lines, data, prefix=("overrides", rule_id)))
+    if problems:
+        raise RuleError(problems)
+    return [pack.model_copy(update={"rules": [replaced.get(r.id, r) for r in pack.rules]}) for pack in packs]
+
+
+def _merged(rule: Rule, override: dict[str, Any]) -> dict[str, Any]:
+    data = rule.model_dump(mode="json", by_alias=True, exclude_none=True)
+    for key, value in override.items():
+        same_type = isinstance(value, dict) and value.get("type", data["check"]["type"]) == data["check"]["type"]
+        data[key] = {**data["check"], **value} if key == "check" and same_type else value
+    return data

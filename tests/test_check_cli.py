@@ -200,3 +200,28 @@ def test_rules_show(zwgk) -> None:
     assert "要求：渠道为网上咨询求助平台：答复时间不晚于收到时间后1个工作日" in result.out
     missing = zwgk("rules", "show", "songjiang-psb-2022/nope")
     assert missing.code == 2
+
+
+def test_profile_sets_the_city_limit_for_check_and_rules_show(zwgk, tmp_path: Path) -> None:
+    evidence = write_csv(tmp_path / "ev" / "consultations.csv", HEADER, "RX-1,交警支队,hotline_12345,2022-09-26 10:00,2022-10-09 16:00").parent
+    profile = tmp_path / "city.yaml"
+    profile.write_text(
+        "name: 本市2022年度检查\npacks: [songjiang-psb-2022]\noverrides:\n  songjiang-psb-2022/consultation-12345:\n    check: {within: {working_days: 3}}\n",
+        encoding="utf-8",
+    )
+
+    def finding(out: Path) -> dict:  # type: ignore[type-arg]
+        report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+        return next(f for f in report["findings"] if f["rule_id"] == "songjiang-psb-2022/consultation-12345")
+
+    common = ("--year", "2022", "--as-of", "2023-03-01", "--format", "json")
+    assert zwgk("check", evidence, "--rules", "songjiang-psb-2022", *common, "--out", tmp_path / "default").code in (0, 1)
+    assert finding(tmp_path / "default")["status"] == "pass"  # 5th working day, default placeholder 15
+    assert zwgk("check", evidence, "--profile", profile, *common, "--out", tmp_path / "city").code == 0  # a minor rule
+    assert zwgk("check", evidence, "--profile", profile, *common, "--fail-on", "minor", "--out", tmp_path / "city").code == 1
+    city = finding(tmp_path / "city")
+    assert city["status"] == "fail" and city["requirement"] == "渠道为12345热线：答复时间不晚于收到时间后3个工作日"
+    shown = zwgk("rules", "show", "songjiang-psb-2022/consultation-12345", "--profile", profile)
+    assert "3个工作日" in shown.out
+    both = zwgk("check", evidence, "--profile", profile, "--rules", "national-2019", "--out", tmp_path / "x")
+    assert both.code == 2 and "--profile 与 --rules 不能同时使用" in both.err

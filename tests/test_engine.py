@@ -160,3 +160,30 @@ def test_ratio_and_required_and_duration() -> None:
     finding = _run(duration, decisions).findings[0]
     assert [v.record_id for v in finding.violations] == ["D2"]
     assert finding.violations[0].message == "征求意见开始 2022-03-01 至征求意见结束 2022-03-30 仅 29 日，少于 30 日"
+
+
+def test_rule_out_of_force_is_not_applicable_and_other_ledgers_count_as_read() -> None:
+    from checker.engine import run_check
+    from checker.rulepack import resolve_packs
+
+    record = {"id": "F-1", "department": "法制处", "received_at": "2018-03-01", "replied_at": "2018-03-05"}
+    evidence = evidence_from_records({"foi_request": [record]}, "t")
+    packs = resolve_packs(["national-2019", "zibo-psb-2022"])
+    report = run_check(evidence, packs, as_of=dt.date(2019, 3, 1), year=2018, calendar=default_calendar())  # --year given
+    status = {f.rule_id: (f.status, f.measured) for f in report.findings}
+    assert status["national-2019/foi-reply-20wd"] == ("not_applicable", {"in_force": False})  # from 2019-05-15
+    assert status["national-2019/foi-reply-15wd-2007"][0] == "pass"
+    assert "publication" in report.summary.kinds_without_evidence
+
+
+def test_kinds_read_follows_related_and_any_of() -> None:
+    from checker.checks import kinds_read
+    from checker.rulepack import resolve_packs
+
+    rules = {r.id: r for p in resolve_packs(["zibo-psb-2022", "shanghai-district-2020"]) for r in p.rules}
+    related = [r for r in rules.values() if r.check.type == "related" and r.check.other != r.kind]
+    assert related, "a pack rule that reads another ledger"
+    for rule in related:
+        assert kinds_read(rule.check, rule.kind) == {rule.kind, rule.check.other}
+    any_of = [r for r in rules.values() if r.check.type == "any_of"]
+    assert any_of and all(kinds_read(r.check, r.kind) >= {r.kind} for r in any_of)

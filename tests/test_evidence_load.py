@@ -428,7 +428,7 @@ def test_validate_lists_files_encodings_and_ignored(zwgk, tmp_path: Path) -> Non
         "校验通过：2 个表，6 条记录。",
         "  consultations.csv：consultation，3 条，UTF-8 (BOM)",
         "  consultations_治安.csv：consultation，3 条，GBK",
-        "  已忽略（非台账文件）：说明.txt",
+        "  已忽略：说明.txt",
     ]
 
 
@@ -453,3 +453,13 @@ def test_a_million_rows_load_quickly(tmp_path: Path) -> None:
     elapsed = time.perf_counter() - start
     assert frame.height == n and frame.get_column("replied_at").null_count() == 0
     assert elapsed < 2.0, elapsed
+
+
+def test_an_empty_fixture_ledger_is_provided_but_empty() -> None:
+    """`activity: []` in a fixture means "the ledger was handed in and holds nothing"."""
+    from checker.evidence.load import evidence_from_records
+
+    evidence = evidence_from_records({"activity": []}, "fixture")
+    assert evidence.frame("activity").height == 0
+    assert "date" in evidence.frame("activity").columns
+    assert [f.rows for f in evidence.files] == [0]

@@ -114,7 +114,7 @@ def where_text(where: Where, spec: KindSpec) -> str:
         label = f.label if f else name
         labels = f.value_labels if f else {}
 
-        def show(v: Any) -> str:
+        def show(v: Any, labels: dict[str, str] = labels) -> str:
             return labels.get(v, "是" if v is True else "否" if v is False else str(v))
 
         if isinstance(value, list):
@@ -144,7 +144,7 @@ class EvalContext:
         return self.year if self.year is not None else self.as_of.year
 
 
-VIOLATION_COLUMNS = ("record_id", "department", "file", "sheet", "row", "expected", "actual", "message")
+VIOLATION_COLUMNS = ("record_id", "department", "file", "sheet", "row", "expected", "actual", "message", "period")
 
 
 @dataclass
@@ -166,7 +166,10 @@ def violation(
     expected: str,
     actual: str,
     message: str,
+    period: str | None = None,
 ) -> dict[str, Any]:
+    """One violation as the engine expects it; `period` names the window an aggregate check
+    found short (`2022年第3季度`), for record-level checks it stays empty."""
     return {
         "record_id": record_id,
         "department": department,
@@ -176,7 +179,23 @@ def violation(
         "expected": expected,
         "actual": actual,
         "message": message,
+        "period": period,
     }
+
+
+def year_scope(frame: pl.DataFrame, spec: KindSpec, year: int | None) -> pl.DataFrame:
+    """With --year, keep the records whose period date falls in that year (DESIGN.md).
+
+    The engine scopes the rule's own kind; checks that read another kind (`any_of` sub-checks)
+    scope it the same way through this function.
+    """
+    field_name = spec.period_field
+    if year is None or field_name is None:
+        return frame
+    column = pl.col(field_name)
+    if spec.field(field_name).type == "year":
+        return frame.filter(column == year)
+    return frame.filter(column.dt.year() == year)
 
 
 def fmt_moment(value: Any) -> str:
@@ -230,4 +249,5 @@ __all__ = [
     "where_expr",
     "where_problems",
     "where_text",
+    "year_scope",
 ]

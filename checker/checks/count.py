@@ -2,12 +2,16 @@
 
 What it does
     Counts records (after the rule's ``where``) whose ``date`` falls in the review year between
-    ``from`` and ``by`` (``MM-DD``; defaults: the whole year). With ``per_department`` each
-    department of the evidence must reach ``min`` on its own.
+    ``from`` and ``by`` (``MM-DD``; defaults: the whole year). A window tied to one event is
+    written with full dates instead (``from: "2020-04-26"``, ``by: "2020-05-26"``: publicity
+    within 1 个月 of the new regulation published on 2020-04-26); it does not move with the
+    review year. With ``per_department`` each department of the evidence must reach ``min`` on
+    its own.
 
 Statuses
     pass: enough records. pending: not enough yet, but the window ends on or after ``--as-of``.
-    fail: not enough and the window has closed.
+    fail: not enough and the window has closed. not_applicable: a fixed-date window outside
+    the year given with ``--year``.
 
 Example (PASS / FAIL)::
 
@@ -20,33 +24,54 @@ Example (PASS / FAIL)::
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Literal
 
 import polars as pl
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
-from checker.checks.base import EvalContext, Outcome, StrictModel, field_problems, month_day, on_year, status_of, violation
+from checker.checks.base import (
+    EvalContext,
+    Outcome,
+    StrictModel,
+    field_problems,
+    month_day,
+    on_year,
+    status_of,
+    violation,
+)
 from checker.evidence.schema import KindSpec
 
 
 class CountCheck(StrictModel):
     type: Literal["count"]
-    date: str
-    min: int = Field(ge=1)
-    from_: str | None = Field(default=None, alias="from")
-    by: str | None = None
-    per_department: bool = False
+    date: str = Field(description="计数所依据的日期字段，如 date")
+    min: int = Field(ge=1, description="期间内至少应有的记录数")
+    from_: str | None = Field(default=None, alias="from", description="期间开始：MM-DD（检查年度的该日）或 YYYY-MM-DD（固定日期）；默认 1月1日")
+    by: str | None = Field(default=None, description="期间截止（含当日）：MM-DD 或 YYYY-MM-DD；默认 12月31日")
+    per_department: bool = Field(default=False, description="为 true 时，证据中的每个部门分别计数")
 
-    _md = field_validator("from_", "by")(lambda v: None if v is None else month_day(v))
+    _md = field_validator("from_", "by")(lambda v: None if v is None else _day_or_month_day(v))
+
+    @model_validator(mode="after")
+    def _ordered(self) -> CountCheck:
+        fixed = [v for v in (self.from_, self.by) if v is not None and _FULL_DATE.match(v)]
+        if fixed and len(fixed) != len([v for v in (self.from_, self.by) if v is not None]):
+            raise ValueError("from 和 by 要么都写月日（MM-DD），要么都写完整日期（YYYY-MM-DD）")
+        if self.from_ and self.by and self.from_ > self.by:
+            raise ValueError(f"期间开始 {self.from_} 晚于截止 {self.by}")
+        return self
+
+    @property
+    def fixed(self) -> bool:
+        """A window of full dates that does not move with the review year."""
+        return any(v is not None and _FULL_DATE.match(v) for v in (self.from_, self.by))
 
     def problems(self, spec: KindSpec) -> list[str]:
         return field_problems([self.date], spec)
 
     def window(self, year: int) -> tuple[dt.date, dt.date]:
-        return (
-            on_year(self.from_, year) if self.from_ else dt.date(year, 1, 1),
-            on_year(self.by, year) if self.by else dt.date(year, 12, 31),
-        )
+        return (_on(self.from_, year) if self.from_ else dt.date(year, 1, 1), _on(self.by, year) if self.by else dt.date(year, 12, 31))
 
     def describe(self, spec: KindSpec) -> str:
         scope = "各部门" if self.per_department else ""
@@ -54,23 +79,46 @@ class CountCheck(StrictModel):
         return f"{scope}{when}不少于{self.min}次"
 
 
+_FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _day_or_month_day(value: str) -> str:
+    if _FULL_DATE.match(value):
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"日期 “{value}” 不存在") from None
+        return value
+    return month_day(value)
+
+
+def _on(value: str, year: int) -> dt.date:
+    return dt.date.fromisoformat(value) if _FULL_DATE.match(value) else on_year(value, year)
+
+
 def _window_text(start: str | None, end: str | None) -> str:
     def md(v: str) -> str:
+        if _FULL_DATE.match(v):
+            y, m, d = (int(x) for x in v.split("-"))
+            return f"{y}年{m}月{d}日"
         m, d = (int(x) for x in v.split("-"))
         return f"{m}月{d}日"
 
+    every = "" if any(v and _FULL_DATE.match(v) for v in (start, end)) else "每年"
     if start and end:
-        return f"每年{md(start)}至{md(end)}期间"
+        return f"{every}{md(start)}至{md(end)}期间"
     if end:
-        return f"每年{md(end)}（含）前"
+        return f"{every}{md(end)}（含）前"
     if start:
-        return f"每年{md(start)}后"
+        return f"{every}{md(start)}后"
     return "每年"
 
 
 def evaluate(check: CountCheck, frame: pl.DataFrame, ctx: EvalContext, spec: KindSpec) -> Outcome:
     year = ctx.review_year
     start, end = check.window(year)
+    if check.fixed and ctx.year is not None and not start.year <= ctx.year <= end.year:
+        return Outcome("not_applicable", {"window": f"{start.isoformat()}..{end.isoformat()}", "min": check.min, "in_review_year": False})
     date = pl.col(check.date).cast(pl.Date)
     in_window = frame.filter(date.is_between(start, end))
     groups: list[str | None] = list(ctx.departments) if check.per_department else [None]

@@ -22,18 +22,28 @@ from __future__ import annotations
 from typing import Literal
 
 import polars as pl
-from pydantic import field_validator
+from pydantic import Field, field_validator
 
-from checker.checks.base import EvalContext, Outcome, StrictModel, field_problems, fmt_moment, month_day, on_year, status_of, violation
+from checker.checks.base import (
+    EvalContext,
+    Outcome,
+    StrictModel,
+    field_problems,
+    fmt_moment,
+    month_day,
+    on_year,
+    status_of,
+    violation,
+)
 from checker.evidence.schema import KindSpec
 
 
 class DateByCheck(StrictModel):
     type: Literal["date_by"]
-    date: str
-    due: str
-    covers: str = "covers_year"
-    per_department: bool = False
+    date: str = Field(description="发布日期字段，如 published_at")
+    due: str = Field(description="截止月日 MM-DD（检查年度的该日，含当日），如 01-31")
+    covers: str = Field(default="covers_year", description="所属年度字段：检查年度 Y 查找所属年度为 Y−1 的记录")
+    per_department: bool = Field(default=False, description="为 true 时，证据中的每个部门都须发布")
 
     _md = field_validator("due")(month_day)
 

@@ -25,24 +25,34 @@ Example (PASS / FAIL)::
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import polars as pl
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from checker.calendar import BEYOND, UNIT_LABELS, from_epoch_day
-from checker.checks.base import EvalContext, Outcome, StrictModel, field_problems, fmt_moment, status_of, violation
+from checker.checks.base import (
+    EvalContext,
+    Outcome,
+    StrictModel,
+    field_problems,
+    fmt_moment,
+    status_of,
+    violation,
+)
 from checker.errors import CalendarError
 from checker.evidence.load import location
 from checker.evidence.schema import KindSpec
 
 
 class Within(StrictModel):
-    working_days: int | None = None
-    days: int | None = None
-    hours: int | None = None
-    months: int | None = None
+    """A period: exactly one of working days, calendar days, hours or months."""
+
+    working_days: int | None = Field(default=None, description="工作日数（起算日不计入；0 表示当日）")
+    days: int | None = Field(default=None, description="自然日数（日、天）")
+    hours: int | None = Field(default=None, description="小时数（精确到分钟）")
+    months: int | None = Field(default=None, description="月数（月末对齐）")
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Within:
@@ -70,20 +80,20 @@ class Within(StrictModel):
 class Extension(StrictModel):
     """A permitted extension (条例 art. 33: at most 20 working days, approved and notified)."""
 
-    working_days: int = 20
-    flag: str = "extended"
-    approved_by: str = "extension_approved_by"
-    notified_at: str = "extension_notified_at"
+    working_days: int = Field(default=20, ge=1, description="经批准可延长的工作日数")
+    flag: str = Field(default="extended", description="是否延期的字段")
+    approved_by: str = Field(default="extension_approved_by", description="延期批准人的字段（须已填写）")
+    notified_at: str = Field(default="extension_notified_at", description="延期告知日期的字段（须不晚于原期限）")
 
 
 class DeadlineCheck(StrictModel):
     type: Literal["deadline"]
-    start: str
-    end: str
-    within: Within
-    restart: str | None = None
-    exclude: list[tuple[str, str]] = []
-    extension: Extension | None = None
+    start: str = Field(description="起算的日期字段，如 received_at")
+    end: str = Field(description="办结的日期字段，如 replied_at；为空表示尚未办结")
+    within: Within = Field(description="期限：working_days、days、hours 或 months 之一")
+    restart: str | None = Field(default=None, description="填写时改从该字段重新起算（如补正日期 corrected_at）")
+    exclude: list[tuple[str, str]] = Field(default=[], description="不计入期限的区间，每项为起止两个日期字段")
+    extension: Extension | None = Field(default=None, description="经批准并告知后允许的延期")
 
     @model_validator(mode="after")
     def _working_days_only(self) -> DeadlineCheck:
@@ -149,7 +159,7 @@ def evaluate(check: DeadlineCheck, frame: pl.DataFrame, ctx: EvalContext, spec: 
         late = (end_moment > deadline_moment).fill_null(False).to_numpy()
     else:
         if unit == "working_days":
-            _require_covered(cal, work, "__sd", spec, check.start)
+            require_covered(cal, work, "__sd", spec, check.start)
             n = np.full(work.height, amount, dtype=np.int64)
             for i in range(len(check.exclude)):
                 # An interval only stops the clock if it begins before the clock has run out.
@@ -179,20 +189,20 @@ def evaluate(check: DeadlineCheck, frame: pl.DataFrame, ctx: EvalContext, spec: 
         beyond = deadline_days >= BEYOND
         undecidable = beyond & has_end & (end_days > cal.last_epoch)
         if undecidable.any():
-            _raise_beyond(work.filter(pl.Series(undecidable)), spec, check, cal)
+            raise_beyond(work.filter(pl.Series(undecidable)), spec, check.start, cal)
         late = has_end & ~beyond & (end_days > deadline_days)
 
     has_end = work.get_column("__end").is_not_null().to_numpy()
     deadline_passed = deadline_days < as_of_day
     beyond = deadline_days >= BEYOND
     if (~has_end & beyond).any() and as_of_day > cal.last_epoch:
-        _raise_beyond(work.filter(pl.Series(~has_end & beyond)), spec, check, cal)
+        raise_beyond(work.filter(pl.Series(~has_end & beyond)), spec, check.start, cal)
     overdue = ~has_end & deadline_passed
     pending = ~has_end & ~deadline_passed
     before_start = has_end & (work.get_column("__ed").fill_null(0).to_numpy() < start_days)
     on_time = has_end & ~late & ~before_start
 
-    measured = {
+    measured: dict[str, Any] = {
         "records": int(work.height),
         "on_time": int(on_time.sum()),
         "late": int(late.sum()),
@@ -210,7 +220,7 @@ def evaluate(check: DeadlineCheck, frame: pl.DataFrame, ctx: EvalContext, spec: 
     return Outcome(status, measured, violations)
 
 
-def _require_covered(cal, work: pl.DataFrame, column: str, spec: KindSpec, field: str) -> None:  # type: ignore[no-untyped-def]
+def require_covered(cal, work: pl.DataFrame, column: str, spec: KindSpec, field: str) -> None:  # type: ignore[no-untyped-def]
     days = work.get_column(column).to_numpy()
     bad = cal.uncovered(days)
     if bad.any():
@@ -235,8 +245,8 @@ def _excluded_working_days(  # type: ignore[no-untyped-def]
     if not present.any():
         return out
     sub = work.filter(pl.Series(present))
-    _require_covered(cal, sub, f"__xa{i}", spec, check.exclude[i][0])
-    _require_covered(cal, sub, f"__xb{i}", spec, check.exclude[i][1])
+    require_covered(cal, sub, f"__xa{i}", spec, check.exclude[i][0])
+    require_covered(cal, sub, f"__xb{i}", spec, check.exclude[i][1])
     lo = np.maximum(a_col.fill_null(0).to_numpy() - 1, start_days)  # days in (lo, b]
     hi = b_col.fill_null(0).to_numpy()
     counted = present & (hi > lo) & (a_col.fill_null(0).to_numpy() <= running)
@@ -244,11 +254,12 @@ def _excluded_working_days(  # type: ignore[no-untyped-def]
     return out
 
 
-def _raise_beyond(rows: pl.DataFrame, spec: KindSpec, check: DeadlineCheck, cal) -> None:  # type: ignore[no-untyped-def]
+def raise_beyond(rows: pl.DataFrame, spec: KindSpec, start_field: str, cal) -> None:  # type: ignore[no-untyped-def]
+    """A deadline past the calendar data that the rows' dates cannot settle: name the rows."""
     from checker.calendar import OVERRIDES_HINT
 
     places = [
-        f"{location(f, s, r, spec.field(check.start).label)}：期限超出工作日历数据的覆盖范围（{cal.coverage_text()}），无法判断是否按时"
+        f"{location(f, s, r, spec.field(start_field).label)}：期限超出工作日历数据的覆盖范围（{cal.coverage_text()}），无法判断是否按时"
         for f, s, r in rows.select("_file", "_sheet", "_row").head(5).iter_rows()
     ]
     raise CalendarError([*places, f"{OVERRIDES_HINT}。"])

@@ -5,6 +5,10 @@ What it does
     compares it with ``min.days`` (征求意见期限不少于30日: start 2022-03-01, end 2022-03-31 is
     30 days). A record missing either date fails: the period cannot be shown.
 
+Statuses
+    pass: every record's period is long enough. fail: a period shorter than ``min.days``, or
+    a date missing. not_applicable: no records in scope.
+
 Example (PASS / FAIL)::
 
     check: {type: duration, start: consultation_start, end: consultation_end, min: {days: 30}}
@@ -19,19 +23,29 @@ from typing import Literal
 import polars as pl
 from pydantic import Field
 
-from checker.checks.base import EvalContext, Outcome, StrictModel, field_problems, fmt_moment, status_of, violation
+from checker.checks.base import (
+    EvalContext,
+    Outcome,
+    StrictModel,
+    field_problems,
+    fmt_moment,
+    status_of,
+    violation,
+)
 from checker.evidence.schema import KindSpec
 
 
 class MinDays(StrictModel):
-    days: int = Field(ge=1)
+    """A minimum period in calendar days."""
+
+    days: int = Field(ge=1, description="自然日数")
 
 
 class DurationCheck(StrictModel):
     type: Literal["duration"]
-    start: str
-    end: str
-    min: MinDays
+    start: str = Field(description="期间开始的日期字段，如 consultation_start")
+    end: str = Field(description="期间结束的日期字段，如 consultation_end")
+    min: MinDays = Field(description="最短期间，如 {days: 30}")
 
     def problems(self, spec: KindSpec) -> list[str]:
         return field_problems([self.start, self.end], spec)

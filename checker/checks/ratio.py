@@ -22,15 +22,25 @@ from typing import Literal
 import polars as pl
 from pydantic import Field
 
-from checker.checks.base import EvalContext, Outcome, StrictModel, Where, status_of, violation, where_expr, where_problems, where_text
+from checker.checks.base import (
+    EvalContext,
+    Outcome,
+    StrictModel,
+    Where,
+    status_of,
+    violation,
+    where_expr,
+    where_problems,
+    where_text,
+)
 from checker.evidence.schema import KindSpec
 
 
 class RatioCheck(StrictModel):
     type: Literal["ratio"]
-    numerator: Where
-    min: float = Field(ge=0, le=1)
-    per_department: bool = False
+    numerator: Where = Field(description="计入分子的筛选条件（与 where 写法相同），如 {form: {not: text}}")
+    min: float = Field(ge=0, le=1, description="最低比例，0 到 1 之间，如 0.5 表示 50%")
+    per_department: bool = Field(default=False, description="为 true 时，每个有记录的部门分别计算比例")
 
     def problems(self, spec: KindSpec) -> list[str]:
         return where_problems(self.numerator, spec)

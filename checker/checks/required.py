@@ -4,6 +4,10 @@ What it does
     For every record in scope, each field in ``fields`` must be non-empty; a yes/no field must
     be 是 (a repealed document must be *marked* repealed, not merely have the column).
 
+Statuses
+    pass: every record in scope is complete. fail: a record with an empty (or 否) field.
+    not_applicable: no records in scope.
+
 Example (PASS / FAIL)::
 
     where: {outcome: withheld}
@@ -19,13 +23,20 @@ from typing import Literal
 import polars as pl
 from pydantic import Field
 
-from checker.checks.base import EvalContext, Outcome, StrictModel, field_problems, status_of, violation
+from checker.checks.base import (
+    EvalContext,
+    Outcome,
+    StrictModel,
+    field_problems,
+    status_of,
+    violation,
+)
 from checker.evidence.schema import KindSpec
 
 
 class RequiredCheck(StrictModel):
     type: Literal["required"]
-    fields: list[str] = Field(min_length=1)
+    fields: list[str] = Field(min_length=1, description="须填写的字段；是/否字段须为“是”")
 
     def problems(self, spec: KindSpec) -> list[str]:
         return field_problems(list(self.fields), spec)

@@ -522,10 +522,11 @@ def _load_json(file: Path, rel: str) -> Any:
         raise EvidenceError(f"{rel}：JSON 嵌套过深") from None
 
 
-def records_table(kind: str, rel: str, data: Any, lines: list[int] | None = None) -> SourceTable:
+def records_table(kind: str, rel: str, data: Any, lines: list[int] | None = None, empty_headers: tuple[str, ...] = ()) -> SourceTable:
     """A list of mappings (JSON, YAML, rule fixtures) as a table of text cells.
 
     `lines` numbers the records (YAML: the line each starts on); default 1, 2, 3 …
+    `empty_headers` are the columns of an empty list (an empty fixture ledger).
     """
     if not isinstance(data, list):
         raise EvidenceError(f"{rel}：应为记录列表（每条记录一个映射），实际是 {_type_zh(data)}")
@@ -543,6 +544,8 @@ def records_table(kind: str, rel: str, data: Any, lines: list[int] | None = None
                 headers.append(str(key))
     if problems:
         raise EvidenceError(problems)
+    if not data and empty_headers:
+        headers = list(empty_headers)
     columns = {f"{j}:{h}": [_cell_text(_value(r, h)) if isinstance(r, dict) else None for r in data] for j, h in enumerate(headers)}
     frame = pl.DataFrame(columns, schema={k: pl.String for k in columns})
     frame = frame.with_columns(pl.Series("_row", numbers, dtype=pl.Int64)).select("_row", *columns)
@@ -572,7 +575,7 @@ def evidence_from_records(data: dict[str, list[dict[str, Any]]], label: str) -> 
             problems.append(f"{label}：未知的台账类型 “{kind}”（可选：{'、'.join(KINDS)}）")
             continue
         try:
-            table = records_table(kind, f"{label}:{kind}", records)
+            table = records_table(kind, f"{label}:{kind}", records, empty_headers=KINDS[kind].field_names)
         except EvidenceError as exc:
             problems.extend(exc.problems)
             continue
