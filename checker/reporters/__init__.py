@@ -1,45 +1,106 @@
-"""Reporters: pure `render(report) -> str` functions, one module each, and atomic writing."""
+"""Reporters: pure `render(report) -> str` functions, one module each, and atomic writing.
+
+Formats and the files they write (in `--out`):
+
+    html   report.html       one self-contained Chinese page (no network), plus violations.csv
+    json   report.json       the machine contract of DESIGN.md
+    junit  report.junit.xml  one testsuite per pack, one testcase per rule
+    sarif  report.sarif      SARIF 2.1.0, each violation located at its evidence file and row
+    md     report.md         a short summary for CI job pages
+
+`violations.csv` (every violation, UTF-8 with BOM for Excel) is written whenever `html` is:
+the HTML page lists at most a bounded number of rows per rule and links to it for the rest.
+JSON already carries every violation for machines, so the CSV is the HTML's companion.
+
+This module is imported by the CLI at start-up to list the formats: it imports only the
+standard library, and each renderer module (jinja2, xml …) is imported when first used.
+"""
 
 from __future__ import annotations
 
+import importlib
 import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from checker.report import Report
-from checker.reporters import json_report, markdown
+if TYPE_CHECKING:
+    from checker.report import Report
 
-# Every format `--format` accepts; the CLI reads this list, so keep this module import-light.
-FORMATS = ("json", "md")
+# Every format `--format` accepts, in the order they are written.
+FORMATS = ("html", "json", "junit", "sarif", "md")
 
-RENDERERS: dict[str, tuple[str, Callable[[Report], str]]] = {
-    "json": ("report.json", json_report.render),
-    "md": ("report.md", markdown.render),
+# format → (file name, renderer module inside this package)
+RENDERERS: dict[str, tuple[str, str]] = {
+    "html": ("report.html", "html"),
+    "json": ("report.json", "json_report"),
+    "junit": ("report.junit.xml", "junit"),
+    "sarif": ("report.sarif", "sarif"),
+    "md": ("report.md", "markdown"),
 }
+VIOLATIONS_CSV = "violations.csv"
+# Formats whose page states an overall verdict, which depends on `--fail-on`.
+_VERDICT_FORMATS = frozenset({"html", "md"})
 
 
-def write_atomic(path: Path, text: str, *, encoding: str = "utf-8") -> None:
+def renderer(fmt: str) -> Callable[..., str]:
+    """The `render` function of one format, imported on first use."""
+    _, module = RENDERERS[fmt]
+    return importlib.import_module(f"checker.reporters.{module}").render  # type: ignore[no-any-return]
+
+
+def render(fmt: str, report: Report, *, fail_on: str = "major") -> str:
+    if fmt in _VERDICT_FORMATS:
+        return renderer(fmt)(report, fail_on=fail_on)
+    return renderer(fmt)(report)
+
+
+def write_atomic(path: Path, content: str | bytes, *, encoding: str = "utf-8") -> None:
     """Write to a temporary file beside `path`, then rename: readers see the old file or the
-    new one, never half of one (an interrupted run leaves the previous report intact)."""
+    new one, never half of one (an interrupted run leaves the previous report intact).
+
+    Text is encoded as it is (no newline translation, so identical input gives byte-identical
+    files on every platform); bytes are written as they are. The file gets the usual permissions
+    (0666 less the umask), not mkstemp's private 0600: reports are meant to be shared.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    data = content.encode(encoding) if isinstance(content, str) else content
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def write_reports(report: Report, out: Path, formats: list[str]) -> list[Path]:
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_reports(report: Report, out: Path, formats: list[str], *, fail_on: str = "major") -> list[Path]:
+    """Render and write each format (and violations.csv beside report.html); return the paths.
+
+    `fail_on` is the `--fail-on` level the run's exit code uses: the HTML and Markdown pages
+    state the same verdict (合格/不合格) and explain it.
+    """
     written = []
-    for fmt in formats:
-        name, render = RENDERERS[fmt]
+    for fmt in dict.fromkeys(formats):  # each format once, in the order asked
+        name, _ = RENDERERS[fmt]
         path = out / name
-        write_atomic(path, render(report))
+        write_atomic(path, render(fmt, report, fail_on=fail_on))
         written.append(path)
+        if fmt == "html":
+            from checker.reporters.violations_csv import render_csv
+
+            csv_path = out / VIOLATIONS_CSV
+            write_atomic(csv_path, render_csv(report))
+            written.append(csv_path)
     return written

@@ -1,46 +1,90 @@
-"""`report.md`: a short Chinese summary for CI job pages (GitHub/GitLab render it)."""
+"""`report.md`: a short Chinese summary for CI job pages (GitHub/GitLab render it).
+
+The verdict first (with the `--fail-on` rule that decides it), then the counts, missing
+ledgers, failing rules with their measured values and a few records each, what changed since
+the baseline, and the ledgers read. Evidence text is escaped: it cannot become a link, an
+image (which a job page would fetch) or HTML.
+"""
 
 from __future__ import annotations
 
-from checker.report import STATUS_ZH, Report
-from checker.rulepack import SEVERITY_ZH
+import re
 
-MAX_ROWS = 50
+from checker.report import STATUS_ZH, STATUSES, Report
+from checker.reporters.wording import SEVERITIES, SEVERITY_ZH, display_order, kind_label, measured_headline, place, verdict
+
+MAX_RULES = 50
+MAX_RECORDS = 5
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|!#~])")
 
 
-def _cell(text: object) -> str:
-    return str(text if text is not None else "").replace("|", "\\|").replace("\n", " ")
+def _md(text: object) -> str:
+    """Literal text inside Markdown (and a table cell): no markup, no line breaks."""
+    return _SPECIAL.sub(r"\\\1", str(text if text is not None else "")).replace("\r", " ").replace("\n", " ")
 
 
-def render(report: Report) -> str:
+def render(report: Report, *, fail_on: str = "major") -> str:
     s = report.summary
+    judged = verdict(report, fail_on)
+    mark = "✅" if judged.passed else "❌"
     lines = [
-        "# 政务公开合规检查结果",
+        f"# 政务公开合规检查：{mark} {judged.label}",
         "",
-        f"- 检查基准日：{s.as_of}；检查年度：{s.review_year}" + ("" if s.year else "（未指定 --year，全部记录参与检查）"),
-        f"- 规则包：{'、'.join(p.id for p in s.packs)}",
-        f"- 规则结果：" + "，".join(f"{STATUS_ZH[k]} {v}" for k, v in s.by_status.items() if v),
-        f"- 违规记录：{s.violations} 条",
+        f"> {_md(judged.rule)}",
+        "",
+        f"- 检查年度：{s.review_year}" + ("" if s.year else "（未指定 --year，全部记录参与检查）") + f"；检查基准日：{s.as_of}",
+        f"- 规则包：{'、'.join(f'{_md(p.title)}（`{p.id}`）' for p in s.packs)}",
+        "",
+        "| 规则 | " + " | ".join(STATUS_ZH[st] for st in STATUSES) + " | 违规记录 |",
+        "|---:|" + "---:|" * len(STATUSES) + "---:|",
+        f"| {s.findings} | " + " | ".join(str(s.by_status.get(st, 0)) for st in STATUSES) + f" | {s.violations - s.waived_violations}"
+        + (f"（另有已豁免 {s.waived_violations}）" if s.waived_violations else "") + " |",
+        "",
+        "未通过规则按级别：" + "，".join(f"{SEVERITY_ZH[sev]} {s.failed_by_severity.get(sev, 0)}" for sev in SEVERITIES),
         "",
     ]
-    failing = [f for f in report.findings if f.status == "fail"]
+    if s.kinds_without_evidence:
+        missing = "、".join(f"{_md(kind_label(k))}（{k}）" for k in s.kinds_without_evidence)
+        lines += [f"> **⚠ 未提供台账**：{missing}。相关规则无法检查（记为不适用），不能据此认定已合规。", ""]
+
+    failing = [f for f in display_order(report.findings) if f.status == "fail"]
     if failing:
-        lines += ["## 未通过的规则", "", "| 规则 | 级别 | 要求 | 违规数 |", "|---|---|---|---|"]
-        for f in failing[:MAX_ROWS]:
-            lines.append(f"| `{f.rule_id}` {_cell(f.title)} | {SEVERITY_ZH[f.severity]} | {_cell(f.requirement)} | {len(f.violations)} |")
-        if len(failing) > MAX_ROWS:
-            lines.append(f"| …另有 {len(failing) - MAX_ROWS} 条规则未通过，见 report.json | | | |")
-        lines.append("")
-        lines += ["## 违规明细（每条规则最多 5 条）", ""]
-        for f in failing[:MAX_ROWS]:
-            lines.append(f"### {f.rule_id}")
-            lines.append("")
-            for v in f.violations[:5]:
-                place = f"{v.file or ''}{' [' + v.sheet + ']' if v.sheet else ''}{' 第' + str(v.row) + '行' if v.row else ''}"
-                lines.append(f"- {_cell(v.record_id or v.department or '')} {_cell(place)}：{_cell(v.message)}")
-            if len(f.violations) > 5:
-                lines.append(f"- …共 {len(f.violations)} 条")
+        lines += ["## 未通过的规则", "", "| 规则 | 级别 | 检查结果 | 违规 |", "|---|---|---|---:|"]
+        for f in failing[:MAX_RULES]:
+            lines.append(
+                f"| {_md(f.title)}<br>`{f.rule_id}` | {SEVERITY_ZH[f.severity]} | {_md(measured_headline(f.measured))} | {sum(1 for v in f.violations if not v.waived)} |"
+            )
+        if len(failing) > MAX_RULES:
+            lines.append(f"| …另有 {len(failing) - MAX_RULES} 条规则未通过，见 report.html | | | |")
+        lines += ["", f"## 违规明细（每条规则最多 {MAX_RECORDS} 条）", ""]
+        for f in failing[:MAX_RULES]:
+            lines += [f"### {_md(f.title)}", "", f"`{f.rule_id}` · 依据 {_md(f.source.clause)}：{_md(f.source.quote)}", ""]
+            shown = [v for v in f.violations if not v.waived][:MAX_RECORDS]
+            for v in shown:
+                who = " ".join(_md(x) for x in (v.record_id, v.department, place(v)) if x)
+                lines.append(f"- {who}：{_md(v.message)}")
+            rest = sum(1 for v in f.violations if not v.waived) - len(shown)
+            if rest > 0:
+                lines.append(f"- …另有 {rest} 条，见 report.html 或 violations.csv")
             lines.append("")
     else:
         lines += ["没有未通过的规则。", ""]
+
+    if s.baseline:
+        b = s.baseline
+        lines += [
+            f"## 与上次检查比较（{b.review_year}年度，基准日 {b.as_of}）",
+            "",
+            "| | 新增 | 持续 | 已整改 |",
+            "|---|---:|---:|---:|",
+            f"| 未通过规则 | {b.findings.get('new', 0)} | {b.findings.get('persisting', 0)} | {b.findings.get('resolved', 0)} |",
+            f"| 违规记录 | {b.violations.get('new', 0)} | {b.violations.get('persisting', 0)} | {b.violations.get('resolved', 0)} |",
+            "",
+        ]
+
+    rows = sum(e.rows for e in s.evidence)
+    lines += [f"<details><summary>读取的台账：{len(s.evidence)} 个表，{rows} 条记录</summary>", "", "| 文件 | 工作表 | 台账 | 记录 | 编码 |", "|---|---|---|---:|---|"]
+    for e in s.evidence:
+        lines.append(f"| {_md(e.file)} | {_md(e.sheet or '')} | {_md(kind_label(e.kind))} | {e.rows} | {_md(e.encoding or '')} |")
+    lines += ["", "</details>", "", "完整报告见 report.html，全部违规记录见 violations.csv 与 report.json。", ""]
     return "\n".join(lines)

@@ -1,0 +1,35 @@
+"""report.md for CI job pages: verdict first, evidence text never becomes markup."""
+
+from __future__ import annotations
+
+import re
+
+from checker.reporters import render
+from tests.test_reports_html import finding, hostile_report, make_report, violation
+
+
+def test_verdict_counts_and_missing_ledgers() -> None:
+    md = render("md", hostile_report())
+    assert md.startswith("# 政务公开合规检查：❌ 不合格\n")
+    assert "--fail-on major" in md
+    assert "| 4 | 1 | 1 | 1 | 1 | 0 | 3（另有已豁免 1） |" in md
+    assert "未通过规则按级别：严重 0，重要 1，一般 0" in md
+    assert "**⚠ 未提供台账**：重大决策台账（decision）" in md
+    assert "## 与上次检查比较（2021年度，基准日 2022-03-01）" in md
+    assert render("md", hostile_report(), fail_on="critical").startswith("# 政务公开合规检查：✅ 合格\n")
+
+
+def test_evidence_text_cannot_become_markup() -> None:
+    report = make_report([finding("x", [violation(1, record_id="![t](http://evil/x.png)", department="<img src=x>", message="a | b\n## 标题")])])
+    md = render("md", report)
+    assert "![t](http" not in md
+    assert re.search(r"(?<!\\)<img", md) is None and "\\<img src=x\\>" in md
+    assert "\\!\\[t\\](http://evil/x.png)" in md
+    assert "a \\| b \\#\\# 标题" in md
+
+
+def test_failing_rule_lists_a_few_records_and_points_to_the_rest() -> None:
+    report = make_report([finding("many", [violation(n) for n in range(12)])])
+    md = render("md", report)
+    assert md.count("- ZX-0000") == 5
+    assert "…另有 7 条，见 report.html 或 violations.csv" in md
