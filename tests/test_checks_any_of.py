@@ -107,7 +107,7 @@ def test_nested_errors_point_into_the_sub_check(tmp_path: Path) -> None:
         load_pack(path)
     assert err.value.problems == [
         f"{path}:12：rules[0]（t/r）.check.checks[0].check.min：应不小于 1",
-        f"{path}:14：rules[0]（t/r）.check.checks[1].check：未知的检查类型 “nope”，可选：deadline、date_by、count、frequency、ratio、duration、required、related、any_of、threshold",
+        f"{path}:14：rules[0]（t/r）.check.checks[1].check：未知的检查类型 “nope”，可选：deadline、date_by、count、frequency、ratio、duration、required、related、any_of、threshold、task_due",
     ]
 
 

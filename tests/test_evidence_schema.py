@@ -17,7 +17,7 @@ CONTRACT = {
     "emergency": ("emergencies", ["id", "department", "level", "occurred_at", "first_response_at", "press_release_at"]),
     "activity": ("activities", ["id", "department", "type", "date", "title", "note"]),
     "publication": ("publications", ["id", "department", "type", "covers_year", "published_at", "revised_at"]),
-    "task": ("tasks", ["id", "plan", "item", "lead_unit", "units", "due", "completed_at", "evidence"]),
+    "task": ("tasks", ["id", "plan", "item", "lead_unit", "units", "due", "completed_at", "evidence", "trigger_at"]),  # trigger_at: our addition for relative time nodes (DESIGN.md: "relative to a trigger date")
     "fact": ("facts", ["key", "year", "value", "department"]),
 }
 

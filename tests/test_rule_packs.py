@@ -133,7 +133,9 @@ def test_every_seed_row_is_a_rule_or_not_checkable(pack_id: str) -> None:
     seed = SEEDS / pack.pack.source_file
     rows = tasktable.parse_task_table(seed.read_text(encoding="utf-8"), seed.name).rows
     texts = [_norm((row.requirement or "") + row.measure + (row.due or "")) for row in rows]
-    entries = [(r.source.clause, _norm(r.source.quote)) for r in pack.rules] + [(n.clause, _norm(n.quote)) for n in pack.not_checkable]
+    # The task_due rule quotes the table's title: it checks every row's time node, not one row.
+    entries = [(r.source.clause, _norm(r.source.quote)) for r in pack.rules if r.kind != "task"]
+    entries += [(n.clause, _norm(n.quote)) for n in pack.not_checkable]
     uncovered = [row.measure[:30] for row, text in zip(rows, texts, strict=True) if not any(q in text for _, q in entries)]
     assert uncovered == []
     stray = [clause for clause, q in entries if not any(q in text for text in texts)]

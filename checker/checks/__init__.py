@@ -18,6 +18,7 @@ from checker.checks import (
     ratio,
     related,
     required,
+    task_due,
     threshold,
 )
 
@@ -31,7 +32,8 @@ Check = Annotated[
     | required.RequiredCheck
     | related.RelatedCheck
     | any_of.AnyOfCheck
-    | threshold.ThresholdCheck,
+    | threshold.ThresholdCheck
+    | task_due.TaskDueCheck,
     Field(discriminator="type"),
 ]
 
@@ -50,6 +52,7 @@ MODULES: dict[str, ModuleType] = {
     "related": related,
     "any_of": any_of,
     "threshold": threshold,
+    "task_due": task_due,
 }
 
 EVALUATORS: dict[str, Callable[..., Any]] = {name: module.evaluate for name, module in MODULES.items()}

@@ -674,6 +674,8 @@ def type_table(table: SourceTable) -> tuple[pl.DataFrame | None, list[str]]:
                 break
             place = location(table.file, table.sheet, row, column_text, letter)
             found.append((row, column, f"{place}：{parse.problem_text(f, raw_value.strip())}" if is_bad else f"{place}：必填项为空"))
+    if spec.name == "task" and "due" in mapped:
+        found.extend(_time_node_problems(work, table, mapped["due"]))
     problems.extend(message for _, _, message in sorted(found))
     typed = work.select(
         pl.lit(table.file, dtype=pl.String).alias("_file"),
@@ -686,6 +688,27 @@ def type_table(table: SourceTable) -> tuple[pl.DataFrame | None, list[str]]:
         *[parse.clean(pl.col(c)).alias(h) for c, h in extras.items()],
     )
     return typed, problems
+
+
+def _time_node_problems(work: pl.DataFrame, table: SourceTable, mapped_due: tuple[str, str | None, Any]) -> list[tuple[int, int, str]]:
+    """Task time nodes (时间节点) must be words the parser knows: an unknown one is an error here,
+    at its row and column, never a task without a deadline. The plan year does not matter for
+    the words; 2000 (a leap year) lets 2月29日前 through, and the check parses with the real year."""
+    from checker.timenodes import TimeNodeError, parse_time_node
+
+    source, letter, _ = mapped_due
+    column = int(source.split(":", 1)[0])
+    column_text = KINDS["task"].field("due").label if table.lettered else source.split(":", 1)[1]
+    bad: dict[str, str] = {}
+    for text in work.get_column("__t:due").drop_nulls().unique().to_list():
+        try:
+            parse_time_node(text, 2000)
+        except TimeNodeError as exc:
+            bad[text] = exc.problems[0]
+    if not bad:
+        return []
+    rows = work.filter(pl.col("__t:due").is_in(list(bad))).select("_row", "__t:due")
+    return [(row, column, f"{location(table.file, table.sheet, row, column_text, letter)}：{bad[text]}") for row, text in rows.iter_rows()]
 
 
 def polars_type(field_type: str) -> pl.DataType:

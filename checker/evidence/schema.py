@@ -330,6 +330,12 @@ KINDS: dict[str, KindSpec] = {
                 FieldSpec("due", "时间节点", "text", "required", help="照录分解表的时间节点，如 9月底前、全年、按季度", example="10月底前"),
                 FieldSpec("completed_at", "完成日期", "date", "column", help="完成日期；未完成请留空", example="2022-06-15"),
                 FieldSpec("evidence", "佐证材料", "text", help="佐证材料的名称或存放位置", example="培训通知及签到表"),
+                FieldSpec(
+                    "trigger_at",
+                    "触发日期",
+                    "date",
+                    help="时间节点为相对期限（如 新规出台后1个月内）时，触发事件的日期；其他任务留空",
+                ),
             ),
         ),
         KindSpec(

@@ -130,6 +130,10 @@ _LABELS = {
     "related_kind": "关联台账",
     "status": "结论",
     "in_force": "本年度有效",
+    "outside_window": "不在规定期间",
+    "no_evidence": "缺佐证材料",
+    "no_trigger": "缺触发日期",
+    "by_unit": "各单位未完成",
 }
 _PERCENT_KEYS = {"compliance_rate", "ratio"}
 
@@ -212,6 +216,10 @@ def measured_headline(measured: dict[str, Any]) -> str:
         if "shortest_days" in m:
             text += f"，最短 {m['shortest_days']} 日"
         return text
+    if "tasks" in m and "completed" in m:  # task_due
+        text = f"按时完成 {m['completed']} / {m['tasks']} 项任务"
+        bad = [f"{_LABELS[k]} {m[k]} 项" for k in ("overdue", "late", "outside_window", "no_evidence", "pending", "no_trigger") if m.get(k)]
+        return text + ("；" + "，".join(bad) if bad else "")
     if "incomplete" in m:  # required
         return f"应填写完整 {m.get('records', 0)} 条，未填写完整 {m['incomplete']} 条"
     return "；".join(f"{label} {value}" for label, value in measured_items(m)) or "—"
