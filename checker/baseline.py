@@ -5,7 +5,9 @@ for aggregate violations with no record (a count or ratio that fell short), rule
 department + period. Each failing finding and violation of the new report is marked `new` or
 `persisting`; what failed before and no longer does is `resolved` — but only for rules the new
 run actually evaluated (a rule absent from the new run was not re-checked, so nothing about it
-is claimed).
+is claimed), and only for violations the new run could see again: when the new run is limited
+to another `--year` than the old one, last year's records are outside it, so their violations
+are `not_rechecked` (不在本次检查范围), never `resolved`.
 """
 
 from __future__ import annotations
@@ -65,6 +67,9 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """The change sets between two reports given as parsed JSON."""
     _, _, old_failing, old_violations = _index(old)
     judged, passed, new_failing, new_violations = _index(new)
+    new_year, old_year = new["summary"].get("year"), old["summary"].get("year")
+    out_of_scope = new_year is not None and old_year != new_year
+    gone = sorted(k for k in set(old_violations) - set(new_violations) if old_violations[k][0] in judged)
     return {
         "findings": {
             "new": sorted(new_failing - old_failing),
@@ -74,7 +79,8 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
         "violations": {
             "new": sorted(set(new_violations) - set(old_violations)),
             "persisting": sorted(set(new_violations) & set(old_violations)),
-            "resolved": sorted(k for k in set(old_violations) - set(new_violations) if old_violations[k][0] in judged),
+            "resolved": [] if out_of_scope else gone,
+            "not_rechecked": gone if out_of_scope else [],
         },
         "old_violations": old_violations,
         "new_violations": new_violations,
@@ -119,8 +125,13 @@ def diff_text(old: dict[str, Any], new: dict[str, Any], *, limit: int = 50) -> s
     labels = {"new": "新增", "persisting": "持续", "resolved": "已整改"}
     counts = "，".join(f"{labels[k]} {len(v)}" for k, v in changes["findings"].items())
     lines.append(f"未通过的规则：{counts}")
-    counts = "，".join(f"{labels[k]} {len(v)}" for k, v in changes["violations"].items())
+    counts = "，".join(f"{labels[k]} {len(v)}" for k, v in changes["violations"].items() if k != "not_rechecked")
     lines.append(f"违规记录：{counts}")
+    if changes["violations"]["not_rechecked"]:
+        lines.append(
+            f"另有基准报告的违规记录 {len(changes['violations']['not_rechecked'])} 条属于 {o.get('year')} 年度，"
+            f"不在本次（{n.get('year')} 年度）检查范围，既不算持续也不算已整改"
+        )
     for kind in ("new", "persisting", "resolved"):
         rules = changes["findings"][kind]
         if rules:

@@ -165,7 +165,8 @@ def summary_line(report) -> str:  # type: ignore[no-untyped-def]
 
     s = report.summary
     counts = "，".join(f"{STATUS_ZH[k]} {v}" for k, v in s.by_status.items() if v)
-    return f"检查完成（基准日 {s.as_of}，年度 {s.review_year}）：规则 {s.findings} 条，{counts}；违规记录 {s.violations} 条"
+    waived = f"（其中已豁免 {s.waived_violations} 条）" if s.waived_violations else ""
+    return f"检查完成（基准日 {s.as_of}，年度 {s.review_year}）：规则 {s.findings} 条，{counts}；违规记录 {s.violations} 条{waived}"
 
 
 def exit_code(report, fail_on: str) -> int:  # type: ignore[no-untyped-def]

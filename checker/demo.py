@@ -9,8 +9,10 @@ mix of on-time, late, missing and pending items, the make-up working days (调�
 holidays that catch naive working-day code, and departments that do well and badly, so the
 report shows passes, failures and pending findings side by side.
 
-Same year and seed → the same bytes. Every field of every kind is generated except tasks (the
-task ledgers come from the seeds' own tables).
+Same year and seed → the same bytes. Every field of every kind is generated except the tasks'
+own words: for 2022 the bureau works to the real 2022 Songjiang table (its shipped ledger,
+`rules/ledgers/tasks_songjiang-psb-2022.csv`), and the demo fills in completion dates and
+evidence, with a few tasks late, undone or without evidence, for the 回头看 walkthrough.
 """
 
 from __future__ import annotations
@@ -82,6 +84,9 @@ def build_demo_evidence(folder: Path, *, year: int = 2022, seed: int = 2022, row
     _write_csv(folder / "emergencies.csv", _labels("emergency"), demo.emergencies(), "gbk")
     _write_csv(folder / "activities.csv", _labels("activity"), demo.activities(), "utf-8-sig")
     _write_csv(folder / "publications.csv", _labels("publication"), demo.publications(), "gbk")
+    tasks = demo.tasks()
+    if tasks:
+        _write_csv(folder / "tasks.csv", _labels("task"), tasks, "utf-8-sig")
     # An IT system's export: English field names as headers.
     _write_csv(folder / "facts.csv", list(KINDS["fact"].field_names), demo.facts(), "utf-8")
     (folder / "说明.txt").write_text(
@@ -540,6 +545,36 @@ class _Demo:
                 for key, value in keys.items():
                     rows.append([key, str(year), value(), dept.name])
         return rows
+
+
+    def tasks(self) -> list[Row]:
+        """The 2022 Songjiang task ledger as the bureau filled it in (no table for other years)."""
+        from checker.rulepack import builtin_rules_dir
+        from checker.timenodes import parse_time_node
+
+        ledger = builtin_rules_dir() / "ledgers" / "tasks_songjiang-psb-2022.csv"
+        if self.year != 2022 or not ledger.is_file():
+            return []
+        with ledger.open(encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        out: list[Row] = []
+        for row in rows:
+            node = parse_time_node(row["时间节点"], 2022)
+            due = node.due or dt.date(2022, 12, 31)
+            start = node.not_before or min(dt.date(2022, 3, 1), due - dt.timedelta(days=20))
+            done: dt.date | None = start + dt.timedelta(days=self.rng.randint(0, max(0, (due - start).days)))
+            evidence = self.rng.choice(("工作方案及会议纪要", "门户网站发布截图", "培训通知及签到表", "报送记录"))
+            roll = self.rng.random()
+            if roll < 0.06:
+                done = None  # not done
+                evidence = ""
+            elif roll < 0.12 and done is not None:
+                done = due + dt.timedelta(days=self.rng.randint(5, 40))  # done late
+            elif roll < 0.16:
+                evidence = ""  # done, nothing to show for it
+            values = {**row, "完成日期": fmt_day(done) if done else "", "佐证材料": evidence}
+            out.append([values.get(f.label, "") for f in KINDS["task"].fields])
+        return out
 
 
 # --------------------------------------------------------------------------- writers

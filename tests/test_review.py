@@ -130,7 +130,7 @@ def test_baseline_marks_new_persisting_resolved_a_year_apart(zwgk, tmp_path: Pat
     assert finding["change"] == "persisting"
     assert {v["record_id"]: v["change"] for v in finding["violations"]} == {"C-2": "persisting", "C-4": "new"}
     baseline = report["summary"]["baseline"]
-    assert baseline["violations"] == {"new": 1, "persisting": 1, "resolved": 1}
+    assert baseline["violations"] == {"new": 1, "persisting": 1, "resolved": 1, "not_rechecked": 0}
     assert [(r["rule_id"], r["record_id"]) for r in baseline["resolved_violations"]] == [(RULE, "C-1")]
     diff = zwgk("diff", tmp_path / "y2022" / "report.json", out / "report.json")
     assert diff.code == 0
@@ -142,3 +142,30 @@ def test_baseline_that_is_not_a_report(zwgk, evidence: Path, tmp_path: Path) -> 
     (tmp_path / "old.json").write_text("[1, 2]", encoding="utf-8")
     result, _ = _run(zwgk, evidence, tmp_path / "out", "--baseline", tmp_path / "old.json")
     assert (result.code, result.err) == (2, f"错误：{tmp_path / 'old.json'}：不是 zwgk 生成的 report.json（缺少 summary 或 findings）\n")
+
+
+def test_two_reviews_a_year_apart_with_year_compare_rules_not_old_records(zwgk, tmp_path: Path) -> None:
+    """--year 2022 then --year 2023: last year's records are outside the new run, so their
+    violations are neither persisting nor resolved; rules still compare, in JSON, HTML and diff."""
+    ev = tmp_path / "ev"
+    write_csv(
+        ev / "consultations.csv",
+        HEADER,
+        "C-1,指挥处,online_platform,2022-10-08 11:00,2022-10-11 09:00",  # 2022, late
+        "C-4,治安支队,online_platform,2023-05-04 09:00,2023-05-08 09:00",  # 2023, late
+    )
+    common = ("--rules", "songjiang-psb-2022", "--format", "json", "--format", "html", "--format", "md")
+    zwgk("check", ev, *common, "--year", "2022", "--as-of", "2023-01-15", "--out", tmp_path / "y2022")
+    old = tmp_path / "y2022" / "report.json"
+    assert zwgk("check", ev, *common, "--year", "2023", "--as-of", "2024-01-15", "--out", tmp_path / "y2023", "--baseline", old).code == 1
+    report = json.loads((tmp_path / "y2023" / "report.json").read_text(encoding="utf-8"))
+    assert _finding(report, RULE)["change"] == "persisting"
+    assert [v["change"] for v in _finding(report, RULE)["violations"]] == ["new"]
+    baseline = report["summary"]["baseline"]
+    assert baseline["violations"] == {"new": 1, "persisting": 0, "resolved": 0, "not_rechecked": 1}
+    assert baseline["resolved_violations"] == []
+    html = (tmp_path / "y2023" / "report.html").read_text(encoding="utf-8")
+    assert "另有上次检查的违规记录 1 条属于 2022 年度，不在本次检查范围" in html
+    diff = zwgk("diff", old, tmp_path / "y2023" / "report.json").out
+    assert "违规记录：新增 1，持续 0，已整改 0" in diff
+    assert "另有基准报告的违规记录 1 条属于 2022 年度，不在本次（2023 年度）检查范围" in diff

@@ -81,6 +81,8 @@ def render(report: Report, *, fail_on: str = "major") -> str:
             f"| 违规记录 | {b.violations.get('new', 0)} | {b.violations.get('persisting', 0)} | {b.violations.get('resolved', 0)} |",
             "",
         ]
+        if b.violations.get("not_rechecked"):
+            lines += [f"另有上次检查的违规记录 {b.violations['not_rechecked']} 条属于 {b.review_year} 年度，不在本次检查范围。", ""]
 
     rows = sum(e.rows for e in s.evidence)
     lines += [f"<details><summary>读取的台账：{len(s.evidence)} 个表，{rows} 条记录</summary>", "", "| 文件 | 工作表 | 台账 | 记录 | 编码 |", "|---|---|---|---:|---|"]

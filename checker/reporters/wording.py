@@ -216,6 +216,8 @@ def measured_headline(measured: dict[str, Any]) -> str:
         if "shortest_days" in m:
             text += f"，最短 {m['shortest_days']} 日"
         return text
+    if m.get("tasks") == 0:  # task_due, nothing in scope
+        return "没有属于本任务分解表和检查年度的任务"
     if "tasks" in m and "completed" in m:  # task_due
         text = f"按时完成 {m['completed']} / {m['tasks']} 项任务"
         bad = [f"{_LABELS[k]} {m[k]} 项" for k in ("overdue", "late", "outside_window", "no_evidence", "pending", "no_trigger") if m.get(k)]
