@@ -27,7 +27,7 @@ from checker.checks.base import StrictModel
 from checker.errors import RuleError
 from checker.report import Finding, Report, SourceRef, Violation
 from checker.rulepack import validation_messages
-from checker.yamlio import load_yaml_with_lines
+from checker.yamlio import LineMap, PathKey, load_yaml_with_lines
 
 
 class Waiver(StrictModel):
@@ -69,14 +69,14 @@ def load_waivers(path: Path) -> list[Waiver]:
         raise RuleError([m.replace("：waivers[", "：豁免[", 1) for m in messages]) from None
 
 
-class _Shifted:
+class _Shifted(LineMap):
     """Line look-ups for a list wrapped as {"waivers": [...]} during validation."""
 
-    def __init__(self, lines) -> None:  # type: ignore[no-untyped-def]
-        self._lines = lines
+    def __init__(self, lines: LineMap) -> None:
+        self._inner = lines
 
-    def line_of(self, loc: tuple) -> int | None:  # type: ignore[type-arg]
-        return self._lines.line_of(tuple(loc[1:]) if loc and loc[0] == "waivers" else tuple(loc))
+    def line_of(self, loc: PathKey) -> int | None:
+        return self._inner.line_of(tuple(loc[1:]) if loc and loc[0] == "waivers" else tuple(loc))
 
 
 def apply_waivers(report: Report, waivers: list[Waiver], *, as_of: dt.date, known_rules: set[str]) -> Report:

@@ -432,10 +432,8 @@ def test_validate_lists_files_encodings_and_ignored(zwgk, tmp_path: Path) -> Non
     ]
 
 
-def test_a_million_rows_load_quickly(tmp_path: Path) -> None:
-    """The CSV path stays columnar: 200k rows in well under a second (1M ≈ 1 s on the dev box)."""
-    import time
-
+def test_many_rows_in_two_date_styles_load_columnar(tmp_path: Path) -> None:
+    """200k rows, two date styles in two columns: every cell parsed (speed is measured in bench/)."""
     n = 200_000
     base = dt.datetime(2022, 1, 1)
     received = pl.datetime_range(base, base + dt.timedelta(minutes=n - 1), "1m", eager=True)
@@ -448,11 +446,10 @@ def test_a_million_rows_load_quickly(tmp_path: Path) -> None:
             "答复时间": (received + dt.timedelta(hours=3)).dt.strftime("%Y-%m-%d %H:%M"),
         }
     ).write_csv(tmp_path / "consultations.csv")
-    start = time.perf_counter()
     frame = load_evidence(tmp_path).frame("consultation")
-    elapsed = time.perf_counter() - start
     assert frame.height == n and frame.get_column("replied_at").null_count() == 0
-    assert elapsed < 2.0, elapsed
+    assert frame.get_column("received_at").to_list()[-1] == base + dt.timedelta(minutes=n - 1)
+    assert (frame.get_column("replied_at") - frame.get_column("received_at")).unique().to_list() == [dt.timedelta(hours=3)]
 
 
 def test_an_empty_fixture_ledger_is_provided_but_empty() -> None:
