@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 from pathlib import Path
 
 import polars as pl
@@ -88,12 +87,10 @@ def test_rows_scales_the_consultations(tmp_path: Path) -> None:
     assert evidence.frame("consultation").height == 1000
 
 
-def test_zwgk_demo_is_fast_and_shows_failing_and_passing_departments(zwgk, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    start = time.perf_counter()
+def test_zwgk_demo_shows_failing_and_passing_departments(zwgk, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # How long it takes is measured by bench/bench_demo.py, not here.
     result = zwgk("demo", "--out", tmp_path / "demo")
-    elapsed = time.perf_counter() - start
     assert (result.code, result.err) == (0, ""), result.err
-    assert elapsed < 10, elapsed
     report = json.loads((tmp_path / "demo" / "report.json").read_text(encoding="utf-8"))
     statuses = {f["status"] for f in report["findings"]}
     assert {"fail", "pass"} <= statuses
