@@ -301,6 +301,12 @@ def rules_test(selectors: tuple[str, ...], calendar_file: str | None, verbose: b
 
 
 # --------------------------------------------------------------------------- calendar
+# --calendar is accepted before or after the subcommand (zwgk calendar deadline D N --calendar F).
+sub_calendar_option = click.option(
+    "--calendar", "calendar_here", type=click.Path(dir_okay=False), help="日历覆盖文件（YAML），同 zwgk calendar --calendar。"
+)
+
+
 @cli.group()
 @calendar_option
 @click.pass_context
@@ -311,10 +317,11 @@ def calendar(ctx: click.Context, calendar_file: str | None) -> None:
 
 @calendar.command("is-workday")
 @click.argument("date")
+@sub_calendar_option
 @click.pass_obj
-def calendar_is_workday(calendar_file: str | None, date: str) -> int:
+def calendar_is_workday(calendar_file: str | None, date: str, calendar_here: str | None) -> int:
     """DATE 是否为工作日。"""
-    cal = load_calendar(calendar_file)
+    cal = load_calendar(calendar_here or calendar_file)
     click.echo(cal.day_info(parse_cli_date(date, "DATE")).describe())
     return EXIT_OK
 
@@ -323,13 +330,14 @@ def calendar_is_workday(calendar_file: str | None, date: str) -> int:
 @click.argument("date")
 @click.argument("n", type=click.IntRange(min=0))
 @click.option("--unit", type=click.Choice(("working_days", "days", "hours", "months")), default="working_days", show_default=True)
+@sub_calendar_option
 @click.pass_obj
-def calendar_deadline(calendar_file: str | None, date: str, n: int, unit: str) -> int:
+def calendar_deadline(calendar_file: str | None, date: str, n: int, unit: str, calendar_here: str | None) -> int:
     """自 DATE 起 N 个单位的期限（最后一天；小时为精确时刻）。
 
     例：zwgk calendar deadline 2023-04-22 1 输出 2023-04-23（周日调休上班）。
     """
-    cal = load_calendar(calendar_file)
+    cal = load_calendar(calendar_here or calendar_file)
     if unit == "hours":
         from checker.evidence.parse import parse_datetime
 
@@ -347,10 +355,11 @@ def calendar_deadline(calendar_file: str | None, date: str, n: int, unit: str) -
 @calendar.command("between")
 @click.argument("start")
 @click.argument("end")
+@sub_calendar_option
 @click.pass_obj
-def calendar_between(calendar_file: str | None, start: str, end: str) -> int:
+def calendar_between(calendar_file: str | None, start: str, end: str, calendar_here: str | None) -> int:
     """START 之后到 END（含）之间的工作日数：起始日不计，截止日计入。"""
-    cal = load_calendar(calendar_file)
+    cal = load_calendar(calendar_here or calendar_file)
     click.echo(str(cal.working_days_between(parse_cli_date(start, "START"), parse_cli_date(end, "END"))))
     return EXIT_OK
 

@@ -430,6 +430,11 @@ def test_cli_with_overrides(zwgk, tmp_path: Path) -> None:  # type: ignore[no-un
     assert (result.code, result.out) == (0, "2027-01-31 星期日 工作日（周末调休上班）\n")
     result = zwgk("calendar", "--calendar", path, "between", "2026-12-31", "2027-01-04")
     assert (result.code, result.out) == (0, "1\n")
+    # the option may also follow the subcommand, where people tend to type it
+    result = zwgk("calendar", "deadline", "2027-02-04", "1", "--calendar", path)
+    assert (result.code, result.out, result.err) == (0, "2027-02-15\n", "")
+    assert zwgk("calendar", "is-workday", "2027-01-31", "--calendar", path).out == "2027-01-31 星期日 工作日（周末调休上班）\n"
+    assert zwgk("calendar", "between", "2026-12-31", "2027-01-04", "--calendar", path).out == "1\n"
 
 
 NOT_A_DATE = "不是有效的日期（应为 2027-01-01 这样的日期，或 2027-02-05..2027-02-11 这样的区间）"
