@@ -17,7 +17,8 @@ anywhere, `foo.fixtures.yaml` beside it), keyed by rule id::
 
 Every rule needs at least one `pass` and one `fail` fixture, and a rule with a deadline (a
 `deadline` check, or a `related` check with `within`) also a `pending` one. A fixture marked
-`todo: true` (drafted, not yet written) counts as missing.
+`todo: true` (a stub written by `zwgk draft`, not yet filled in) is never run: it counts as
+missing, and while any stub is left the run fails (reported as 待完善, not as passing).
 
 `records` go to the rule's own kind, whose ledger always counts as handed in (`records: []`:
 kept, but empty). Rules that read other ledgers (`related`, `any_of` with a sub-check `kind`)
@@ -66,6 +67,7 @@ class FixtureResult:
     name: str
     ok: bool
     detail: str
+    todo: bool = False  # a failure because `todo: true` stubs are still waiting to be written
 
 
 def fixture_path(pack_path: Path, pack_id: str) -> Path:
@@ -100,10 +102,13 @@ def run_pack_fixtures(pack: RulePack, fixtures: dict[str, list[Fixture]], calend
         written = [c for c in cases if not c.todo]
         needed = {"pass", "fail"} | ({"pending"} if has_deadline(rule) else set())
         missing = needed - {c.expect for c in written}
+        stubs = sum(c.todo for c in cases)
         if missing:
-            todo = f"（{sum(c.todo for c in cases)} 个待完善的 TODO 样例不计）" if any(c.todo for c in cases) else ""
+            todo = f"（{stubs} 个待完善的 TODO 样例不计）" if stubs else ""
             zh = "、".join({"pass": "通过", "fail": "未通过", "pending": "待到期"}[m] for m in sorted(missing))
-            results.append(FixtureResult(rule.id, "-", False, f"缺少{zh}样例{todo}"))
+            results.append(FixtureResult(rule.id, "-", False, f"缺少{zh}样例{todo}", todo=bool(stubs)))
+        elif stubs:
+            results.append(FixtureResult(rule.id, "-", False, f"还有 {stubs} 个待完善的 TODO 样例（补写后删除 todo: true，或删除该样例）", todo=True))
         for case in written:
             results.append(run_fixture(rule, case, calendar))
     return results
