@@ -1,0 +1,100 @@
+"""Floor versus `zwgk check` on N consultation rows (issue 7's benchmark).
+
+    python bench/bench_check.py [--rows 1000000] [--keep DIR]
+
+1. The demo generator (fixed seed) writes N consultations; they are rewritten as one UTF-8 CSV
+   with ISO datetimes (`consultations.csv`), the form a city-wide export takes, so that the
+   floor can read exactly the same file.
+2. The floor: a fresh Python process that reads that CSV with polars, parsing the two datetime
+   columns with an explicit format.
+3. `zwgk check` with every built-in pack, writing JSON and HTML, in a fresh process.
+
+Prints wall time, peak RSS (of each child process, from wait4; the parent stays small) and rows/s of each, and the
+ratios. Targets: check ≤ 4× the floor's time and ≤ 2.5× its peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+FLOOR = """
+import sys, polars as pl
+frame = pl.read_csv(sys.argv[1]).with_columns(
+    pl.col("收到时间").str.strptime(pl.Datetime, "%Y-%m-%d %H:%M"),
+    pl.col("答复时间").str.strptime(pl.Datetime, "%Y-%m-%d %H:%M", strict=False),
+)
+print(frame.height)
+"""
+
+
+def run(argv: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (MiB) of one child process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        raise SystemExit(f"{argv} failed: {process.stderr.read().decode() if process.stderr else ''}")
+    return elapsed, usage.ru_maxrss // 1024
+
+
+def build(folder: Path, rows: int) -> Path:
+    import polars as pl
+
+    from checker.demo import build_demo_evidence
+    from checker.evidence.load import load_evidence
+
+    demo = build_demo_evidence(folder / "demo", rows=rows)
+    frame = load_evidence(demo).frame("consultation")
+    evidence = folder / "evidence"
+    evidence.mkdir()
+    frame.select(
+        pl.col("id").alias("编号"),
+        pl.col("department").alias("责任部门"),
+        pl.col("channel").alias("渠道"),
+        pl.col("received_at").dt.strftime("%Y-%m-%d %H:%M").alias("收到时间"),
+        pl.col("replied_at").dt.strftime("%Y-%m-%d %H:%M").alias("答复时间"),
+    ).write_csv(evidence / "consultations.csv")
+    shutil.rmtree(folder / "demo")
+    return evidence
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--keep", type=Path, help="keep the generated evidence and reports here")
+    parser.add_argument("--build-only", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.build_only:
+        build(args.build_only, args.rows)
+        return 0
+    root = args.keep or Path(tempfile.mkdtemp(prefix="zwgk-bench-"))
+    root.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    # Generate in a child process: a forked child starts with its parent's pages, so a big
+    # parent would inflate the peak RSS that wait4 reports for the measured children.
+    subprocess.run([sys.executable, __file__, "--build-only", str(root), "--rows", str(args.rows)], check=True)
+    evidence = root / "evidence"
+    csv_path = evidence / "consultations.csv"
+    print(f"generated {args.rows:,} rows in {time.perf_counter() - t0:.1f} s → {csv_path} ({csv_path.stat().st_size / 2**20:.0f} MiB)")
+    floor_t, floor_rss = run([sys.executable, "-c", FLOOR, str(csv_path)])
+    check = [sys.executable, "-m", "checker.cli", "check", str(evidence), "--year", "2022", "--as-of", "2023-03-01"]
+    check += ["--format", "json", "--format", "html", "--out", str(root / "out"), "--quiet"]
+    check_t, check_rss = run(check)
+    print(f"floor (polars read_csv + 2 datetime columns): {floor_t:6.2f} s  {floor_rss:6d} MiB  {args.rows / floor_t:12,.0f} rows/s")
+    print(f"zwgk check (all packs, json + html):          {check_t:6.2f} s  {check_rss:6d} MiB  {args.rows / check_t:12,.0f} rows/s")
+    print(f"ratio: time {check_t / floor_t:.2f}× (target ≤ 4), peak RSS {check_rss / floor_rss:.2f}× (target ≤ 2.5)")
+    if not args.keep:
+        shutil.rmtree(root)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
