@@ -13,10 +13,20 @@ from html import unescape
 
 import pytest
 
-from checker.report import BaselineSummary, EvidenceFile, Finding, PackRef, Report, ResolvedItem, SourceRef, Summary, Violation
+from checker.report import (
+    BaselineSummary,
+    EvidenceFile,
+    Finding,
+    PackRef,
+    Report,
+    ResolvedItem,
+    SourceRef,
+    Summary,
+    Violation,
+)
 from checker.reporters import VIOLATIONS_CSV, render
 from checker.reporters.html import MAX_ROWS_PER_RULE
-from checker.reporters.violations_csv import render_csv
+from checker.reporters.violations_csv import render_csv, render_csv_rows
 
 SCRIPT = "<script>alert(1)</script>"
 FORMULA = '=HYPERLINK("http://x","y")'
@@ -171,6 +181,21 @@ def test_violations_csv_neutralises_formulas_and_opens_in_excel() -> None:
     assert "'\tTAB" in cells and "'\r回车" in cells
     assert SCRIPT in cells  # plain text in a CSV: not a formula, left as it is
     assert not any(cell[:1] in ("=", "+", "-", "@", "\t", "\r") for cell in cells)
+
+
+def test_violations_csv_is_byte_identical_to_csv_writer() -> None:
+    """The polars path must write exactly what the standard csv module writes: quotes, CRLF
+    inside cells, empty cells, formula prefixes, waivers and baseline changes included."""
+    hostile = hostile_report()
+    assert render_csv(hostile) == render_csv_rows(hostile)
+    odd = [
+        violation(1, department="", message='含"引号"，逗号,与\r\n换行'),
+        violation(2, department="  前后空格  ", message=" ", waived=True, waiver="=已批准", change="new"),
+        violation(3, department=None, message="-", change="persisting"),
+    ]
+    report = make_report([finding("odd", odd), finding("none", [], status="pass")])
+    assert render_csv(report) == render_csv_rows(report)
+    assert render_csv(make_report([])) == render_csv_rows(make_report([]))
 
 
 # --------------------------------------------------------------------------- large evidence sets

@@ -211,6 +211,18 @@ def fmt_moment(value: Any) -> str:
     return str(value)
 
 
+def moment_text(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """`fmt_moment` as a column expression: the same text for every row, without Python."""
+    if dtype == pl.Date:
+        text = expr.dt.strftime("%Y-%m-%d")
+    elif isinstance(dtype, pl.Datetime):
+        midnight = (expr.dt.hour() == 0) & (expr.dt.minute() == 0) & (expr.dt.second() == 0)
+        text = pl.when(midnight).then(expr.dt.strftime("%Y-%m-%d")).otherwise(expr.dt.strftime("%Y-%m-%d %H:%M"))
+    else:
+        text = expr.cast(pl.String)
+    return text.fill_null("（空）")
+
+
 def status_of(*, failed: int, pending: int, decided: int) -> str:
     """fail beats pending beats pass; nothing in scope is not_applicable."""
     if failed:
@@ -242,6 +254,7 @@ __all__ = [
     "field_problems",
     "field_validator",
     "fmt_moment",
+    "moment_text",
     "month_day",
     "on_year",
     "status_of",

@@ -37,7 +37,7 @@ from checker.checks.base import (
     Outcome,
     StrictModel,
     field_problems,
-    fmt_moment,
+    moment_text,
     status_of,
     violation,
 )
@@ -276,70 +276,85 @@ def _violations(
     spec: KindSpec,
     ctx: EvalContext,
 ) -> list[dict]:  # type: ignore[type-arg]
+    """One violation per failed record; every text is built as a column expression (a city's
+    year can hold hundreds of thousands of late replies), only the final dicts are Python."""
     if not failed.any():
         return []
     idx = np.flatnonzero(failed)
     sub = work[idx]
+    cal = ctx.calendar
+    within = check.within
+    hours = within.unit == "hours"
     start_label = spec.field(check.restart).label if check.restart else spec.field(check.start).label
     end_label = spec.field(check.end).label
-    out = []
-    ids = sub.get_column("id") if "id" in sub.columns else pl.Series([None] * sub.height)
-    depts = sub.get_column("department") if "department" in sub.columns else pl.Series([None] * sub.height)
-    hours = check.within.unit == "hours"
-    for j, (record_id, dept, file, sheet, row, start, end) in enumerate(
-        zip(
-            ids,
-            depts,
-            sub.get_column("_file"),
-            sub.get_column("_sheet"),
-            sub.get_column("_row"),
-            sub.get_column("__start"),
-            sub.get_column("__end"),
-            strict=True,
+    as_of = ctx.as_of.isoformat()
+    due_days = deadline_days[idx]
+    is_late = late[idx]
+    is_before = before_start[idx]
+    end_days = sub.get_column("__ed").fill_null(0).to_numpy()
+    # Overrun in working days where the end day is inside the calendar data, else in days.
+    in_calendar = is_late & (end_days <= cal.last_epoch) if within.unit == "working_days" else np.zeros(len(idx), dtype=bool)
+    overrun = np.where(is_late, end_days - np.where(is_late, due_days, 0), 0)
+    if in_calendar.any():
+        overrun[in_calendar] = cal.working_days_between_vec(due_days[in_calendar], end_days[in_calendar])
+    start_expr, end_expr = pl.col("__start"), pl.col("__end")
+    over_us = pl.lit(None)
+    if hours:
+        due_moment = start_expr.cast(pl.Datetime("us")) + pl.duration(hours=within.amount)
+        due_text = due_moment.dt.strftime("%Y-%m-%d %H:%M")
+        over_us = (end_expr.cast(pl.Datetime("us")) - due_moment).dt.total_microseconds()
+    else:
+        # A deadline past the calendar data can only remain on a record whose end precedes its
+        # start (every other such record was refused above); say so instead of a date.
+        due_text = (
+            pl.when(pl.col("__due") < BEYOND)
+            .then(pl.col("__due").clip(upper_bound=2**31 - 1).cast(pl.Int32).cast(pl.Date).dt.strftime("%Y-%m-%d"))
+            .otherwise(pl.lit(f"{cal.last.isoformat()} 之后"))
         )
-    ):
-        i = idx[j]
-        if hours:
-            due_moment = (start if isinstance(start, dt.datetime) else dt.datetime.combine(start, dt.time())) + dt.timedelta(
-                hours=check.within.amount
-            )
-            due_text = due_moment.strftime("%Y-%m-%d %H:%M")
+    texts = sub.with_columns(
+        pl.Series("__due", due_days),
+        pl.Series("__note", extra_note[idx].astype(str), dtype=pl.String),
+        pl.Series("__over", overrun),
+    ).select(
+        due_text.alias("due"),
+        moment_text(start_expr, work.schema["__start"]).alias("start"),
+        moment_text(end_expr, work.schema["__end"]).alias("end"),
+        over_us.alias("over_us"),
+        pl.col("__over"),
+        pl.col("__note"),
+    )
+    due, starts, ends, notes = (texts.get_column(c).to_list() for c in ("due", "start", "end", "__note"))
+    over_hours, over_days = texts.get_column("over_us").to_list(), texts.get_column("__over").to_list()
+    period = within.text()
+    ids = sub.get_column("id").to_list() if "id" in sub.columns else [None] * sub.height
+    depts = sub.get_column("department").to_list() if "department" in sub.columns else [None] * sub.height
+    files, sheets, rows = (sub.get_column(c).to_list() for c in ("_file", "_sheet", "_row"))
+    out = []
+    for j in range(len(idx)):
+        note = notes[j]
+        if is_before[j]:
+            actual = ends[j]
+            message = f"{end_label} {ends[j]} 早于{start_label} {starts[j]}，记录可能有误"
+        elif is_late[j]:
+            actual = ends[j]
+            if hours:  # exactly timedelta.total_seconds() / 3600, as the rule's unit is hours
+                over = f"超时 {over_hours[j] / 10**6 / 3600:.1f} 小时"
+            else:
+                over = f"超期 {over_days[j]} {'个工作日' if in_calendar[j] else '天'}"
+            message = f"{start_label} {starts[j]}，应不晚于 {due[j]}，实际{end_label} {ends[j]}，{over}{note}"
         else:
-            due_text = from_epoch_day(int(deadline_days[i])).isoformat()
-        note = str(extra_note[i])
-        expected = f"不晚于 {due_text}（{check.within.text()}内{note}）"
-        if before_start[i]:
-            actual = fmt_moment(end)
-            message = f"{end_label} {fmt_moment(end)} 早于{start_label} {fmt_moment(start)}，记录可能有误"
-        elif late[i]:
-            actual = fmt_moment(end)
-            overrun = _overrun_text(ctx, check, due_text, start, end, int(deadline_days[i]))
-            message = f"{start_label} {fmt_moment(start)}，应不晚于 {due_text}，实际{end_label} {fmt_moment(end)}，{overrun}{note}"
-        else:
-            actual = f"截至 {ctx.as_of.isoformat()} 未填写{end_label}"
-            message = f"{start_label} {fmt_moment(start)}，应不晚于 {due_text}，截至 {ctx.as_of.isoformat()} 仍无{end_label}（已逾期）{note}"
+            actual = f"截至 {as_of} 未填写{end_label}"
+            message = f"{start_label} {starts[j]}，应不晚于 {due[j]}，截至 {as_of} 仍无{end_label}（已逾期）{note}"
         out.append(
             violation(
-                record_id=record_id,
-                department=dept,
-                file=file,
-                sheet=sheet,
-                row=row,
-                expected=expected,
+                record_id=ids[j],
+                department=depts[j],
+                file=files[j],
+                sheet=sheets[j],
+                row=rows[j],
+                expected=f"不晚于 {due[j]}（{period}内{note}）",
                 actual=actual,
                 message=message,
             )
         )
     return out
-
-
-def _overrun_text(ctx: EvalContext, check: DeadlineCheck, due_text: str, start, end, deadline_day: int) -> str:  # type: ignore[no-untyped-def]
-    if check.within.unit == "hours":
-        due = (start if isinstance(start, dt.datetime) else dt.datetime.combine(start, dt.time())) + dt.timedelta(hours=check.within.amount)
-        over = (end if isinstance(end, dt.datetime) else dt.datetime.combine(end, dt.time())) - due
-        return f"超时 {over.total_seconds() / 3600:.1f} 小时"
-    end_day = end.date() if isinstance(end, dt.datetime) else end
-    due_day = from_epoch_day(deadline_day)
-    if check.within.unit == "working_days" and end_day <= ctx.calendar.last:
-        return f"超期 {ctx.calendar.working_days_between(due_day, end_day)} 个工作日"
-    return f"超期 {(end_day - due_day).days} 天"

@@ -34,6 +34,7 @@ HEADER = (
     "与上次检查比较",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_PATTERN = "^[=+\\-@\t\r]"  # the same characters, as a regular expression
 
 
 def neutralise(text: str) -> str:
@@ -42,6 +43,47 @@ def neutralise(text: str) -> str:
 
 
 def render_csv(report: Report) -> bytes:
+    """The CSV bytes, built column-wise and written by polars (100k violations in well under a
+    second); byte for byte what `csv.writer` with minimal quoting writes (a test holds it to that)."""
+    import polars as pl
+
+    columns: list[list[str]] = [[] for _ in HEADER]
+    for f in report.findings:
+        n = len(f.violations)
+        if not n:
+            continue
+        for column, value in zip(
+            columns[:5],
+            (f.rule_id, f.title, f.pack, SEVERITY_ZH.get(f.severity, f.severity), STATUS_ZH.get(f.status, f.status)),
+            strict=True,
+        ):
+            column.extend([value] * n)
+        vs = f.violations
+        columns[5].extend([v.record_id or "" for v in vs])
+        columns[6].extend([v.department or "" for v in vs])
+        columns[7].extend([v.file or "" for v in vs])
+        columns[8].extend([v.sheet or "" for v in vs])
+        columns[9].extend(["" if v.row is None else str(v.row) for v in vs])
+        columns[10].extend([v.period or "" for v in vs])
+        columns[11].extend([v.expected for v in vs])
+        columns[12].extend([v.actual for v in vs])
+        columns[13].extend([v.message for v in vs])
+        columns[14].extend(["是" if v.waived else "" for v in vs])
+        columns[15].extend([v.waiver or "" for v in vs])
+        columns[16].extend([CHANGE_ZH.get(v.change or "", v.change or "") for v in vs])
+    names = [f"c{i}" for i in range(len(HEADER))]
+    frame = pl.DataFrame([pl.Series(name, [h, *column], dtype=pl.String) for name, h, column in zip(names, HEADER, columns, strict=True)])
+    frame = frame.select(
+        # polars writes "" for an empty string and nothing for null: empty cells become null.
+        pl.when(pl.col(c) == "").then(None).when(pl.col(c).str.contains(_FORMULA_PATTERN)).then("'" + pl.col(c)).otherwise(pl.col(c)).alias(c)
+        for c in names
+    )
+    text = frame.write_csv(include_header=False, line_terminator="\r\n", quote_style="necessary")
+    return ("\ufeff" + text).encode("utf-8")
+
+
+def render_csv_rows(report: Report) -> bytes:
+    """The same file row by row with `csv.writer`: the reference `render_csv` is tested against."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(HEADER)

@@ -1,0 +1,172 @@
+"""The deadline check builds its violation texts as column expressions (issue 7). These tests
+hold them to the per-row Python wording they replaced, kept here as the oracle, on every branch:
+late / overdue / reply-before-receipt, working days (inside and past the calendar data), days,
+months, hours (fractional overruns), restart, excluded intervals and valid/invalid extensions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import polars as pl
+import pytest
+
+from checker.calendar import default_calendar, from_epoch_day
+from checker.checks import deadline
+from checker.checks.base import fmt_moment, violation
+from checker.engine import run_check
+from checker.evidence.load import evidence_from_records
+from checker.rulepack import RulePack
+
+
+def reference_violations(  # the pre-issue-7 per-row implementation, unchanged
+    work: pl.DataFrame,
+    failed: np.ndarray,
+    late: np.ndarray,
+    before_start: np.ndarray,
+    deadline_days: np.ndarray,
+    extra_note: np.ndarray,
+    check: Any,
+    spec: Any,
+    ctx: Any,
+) -> list[dict[str, Any]]:
+    if not failed.any():
+        return []
+    idx = np.flatnonzero(failed)
+    sub = work[idx]
+    start_label = spec.field(check.restart).label if check.restart else spec.field(check.start).label
+    end_label = spec.field(check.end).label
+    out = []
+    ids = sub.get_column("id") if "id" in sub.columns else pl.Series([None] * sub.height)
+    depts = sub.get_column("department") if "department" in sub.columns else pl.Series([None] * sub.height)
+    hours = check.within.unit == "hours"
+    columns = (ids, depts, *(sub.get_column(c) for c in ("_file", "_sheet", "_row", "__start", "__end")))
+    for j, (record_id, dept, file, sheet, row, start, end) in enumerate(zip(*columns, strict=True)):
+        i = idx[j]
+        if hours:
+            moment = start if isinstance(start, dt.datetime) else dt.datetime.combine(start, dt.time())
+            due_text = (moment + dt.timedelta(hours=check.within.amount)).strftime("%Y-%m-%d %H:%M")
+        else:
+            due_text = from_epoch_day(int(deadline_days[i])).isoformat()
+        note = str(extra_note[i])
+        expected = f"不晚于 {due_text}（{check.within.text()}内{note}）"
+        if before_start[i]:
+            actual = fmt_moment(end)
+            message = f"{end_label} {fmt_moment(end)} 早于{start_label} {fmt_moment(start)}，记录可能有误"
+        elif late[i]:
+            actual = fmt_moment(end)
+            overrun = _reference_overrun(ctx, check, start, end, int(deadline_days[i]))
+            message = f"{start_label} {fmt_moment(start)}，应不晚于 {due_text}，实际{end_label} {fmt_moment(end)}，{overrun}{note}"
+        else:
+            actual = f"截至 {ctx.as_of.isoformat()} 未填写{end_label}"
+            message = f"{start_label} {fmt_moment(start)}，应不晚于 {due_text}，截至 {ctx.as_of.isoformat()} 仍无{end_label}（已逾期）{note}"
+        out.append(
+            violation(record_id=record_id, department=dept, file=file, sheet=sheet, row=row, expected=expected, actual=actual, message=message)
+        )
+    return out
+
+
+def _reference_overrun(ctx: Any, check: Any, start: Any, end: Any, deadline_day: int) -> str:
+    if check.within.unit == "hours":
+        due = (start if isinstance(start, dt.datetime) else dt.datetime.combine(start, dt.time())) + dt.timedelta(hours=check.within.amount)
+        over = (end if isinstance(end, dt.datetime) else dt.datetime.combine(end, dt.time())) - due
+        return f"超时 {over.total_seconds() / 3600:.1f} 小时"
+    end_day = end.date() if isinstance(end, dt.datetime) else end
+    due_day = from_epoch_day(deadline_day)
+    if check.within.unit == "working_days" and end_day <= ctx.calendar.last:
+        return f"超期 {ctx.calendar.working_days_between(due_day, end_day)} 个工作日"
+    return f"超期 {(end_day - due_day).days} 天"
+
+
+def _pack(kind: str, check: dict[str, Any]) -> RulePack:
+    return RulePack.model_validate(
+        {
+            "pack": {"id": "t", "title": "测试", "issuer": "测试", "year": 2022, "source_file": "t.txt"},
+            "rules": [
+                {
+                    "id": "t/r",
+                    "title": "测试规则",
+                    "severity": "major",
+                    "kind": kind,
+                    "check": check,
+                    "source": {"file": "t.txt", "clause": "一", "quote": "测试"},
+                }
+            ],
+        }
+    )
+
+
+def _both(kind: str, check: dict[str, Any], records: list[dict[str, Any]], as_of: dt.date, monkeypatch: pytest.MonkeyPatch) -> tuple[list, list]:  # type: ignore[type-arg]
+    evidence = evidence_from_records({kind: records}, "t")
+    run = lambda: run_check(evidence, [_pack(kind, check)], as_of=as_of, year=None, calendar=default_calendar())
+    new = [v.model_dump() for v in run().findings[0].violations]
+    monkeypatch.setattr(deadline, "_violations", reference_violations)
+    old = [v.model_dump() for v in run().findings[0].violations]
+    return new, old
+
+
+def _consultation(i: int, received: str, replied: str) -> dict[str, str]:
+    return {"id": f"C{i}", "department": f"部门{i % 3}", "channel": "online_platform", "received_at": received, "replied_at": replied}
+
+
+CONSULTATIONS = [
+    _consultation(1, "2022-09-30 16:00", "2022-10-08 10:00"),  # on time (make-up working day)
+    _consultation(2, "2022-10-08 11:00", "2022-10-11 09:00"),  # late by working days
+    _consultation(3, "2022-03-01 09:00", "2022-03-01 08:00"),  # reply before receipt
+    _consultation(4, "2022-11-01 00:00", ""),  # overdue, midnight shown as a date
+    _consultation(5, "2022-03-01", "2022-04-01"),  # date-only cells
+    _consultation(6, "2026-12-01 09:00", "2027-01-20 09:00"),  # late, end past the calendar data
+    _consultation(7, "2022-12-30 23:59", "2023-01-31 00:00"),
+]
+
+
+@pytest.mark.parametrize("within", [{"working_days": 1}, {"working_days": 0}, {"days": 3}, {"months": 1}])
+def test_date_units_match_the_per_row_wording(within: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    check = {"type": "deadline", "start": "received_at", "end": "replied_at", "within": within}
+    new, old = _both("consultation", check, CONSULTATIONS, dt.date(2026, 12, 31), monkeypatch)
+    assert len(new) >= 3
+    assert new == old
+
+
+def test_hours_match_including_fractional_overruns(monkeypatch: pytest.MonkeyPatch) -> None:
+    base = {"department": "指挥处", "level": "major", "first_response_at": ""}
+    records = [
+        {**base, "id": "E1", "occurred_at": "2022-05-01 10:00", "press_release_at": "2022-05-02 11:15"},  # 1.25 h over
+        {**base, "id": "E2", "occurred_at": "2022-05-01 10:00", "press_release_at": "2022-05-02 10:03"},
+        {**base, "id": "E3", "occurred_at": "2022-05-01", "press_release_at": "2022-05-03 00:00"},
+        {**base, "id": "E4", "occurred_at": "2022-05-01 10:00", "press_release_at": ""},
+        {**base, "id": "E5", "occurred_at": "2022-05-01 10:00", "press_release_at": "2022-04-30 10:00"},
+    ]
+    check = {"type": "deadline", "start": "occurred_at", "end": "press_release_at", "within": {"hours": 24}}
+    new, old = _both("emergency", check, records, dt.date(2023, 3, 1), monkeypatch)
+    assert [v["record_id"] for v in new] == ["E1", "E2", "E3", "E4", "E5"]
+    assert "超时 1.2 小时" in new[0]["message"]  # Python's rounding of 1.25, as before
+    assert new == old
+
+
+def test_foi_restart_exclusion_and_extension_notes_match(monkeypatch: pytest.MonkeyPatch) -> None:
+    base = {"department": "政治处", "corrected_at": "", "third_party_from": "", "third_party_to": ""}
+    ext = {"extended": "是", "extension_approved_by": "王某某"}
+    records = [
+        {**base, "id": "Y1", "received_at": "2022-03-07", "replied_at": "2022-05-30"},  # late
+        {**base, **ext, "id": "Y2", "received_at": "2022-03-07", "extension_notified_at": "2022-03-20", "replied_at": "2022-06-30"},  # valid extension, still late
+        {**base, **ext, "id": "Y3", "received_at": "2022-03-07", "extension_notified_at": "2022-04-30", "replied_at": "2022-04-29"},  # notified too late
+        {**base, "extended": "是", "id": "Y4", "received_at": "2022-03-07", "extension_notified_at": "2022-03-20", "replied_at": "2022-04-29"},  # no approver
+        {**base, "id": "Y5", "received_at": "2022-03-07", "corrected_at": "2022-03-20", "replied_at": "2022-05-30"},  # restart
+        {**base, "id": "Y6", "received_at": "2022-03-07", "third_party_from": "2022-03-14", "third_party_to": "2022-03-28", "replied_at": "2022-05-30"},
+        {**base, "id": "Y7", "received_at": "2022-03-07", "replied_at": ""},  # overdue
+    ]
+    check = {
+        "type": "deadline",
+        "start": "received_at",
+        "end": "replied_at",
+        "within": {"working_days": 20},
+        "restart": "corrected_at",
+        "exclude": [["third_party_from", "third_party_to"]],
+        "extension": {"working_days": 20},
+    }
+    new, old = _both("foi_request", check, records, dt.date(2023, 3, 1), monkeypatch)
+    assert {v["record_id"] for v in new} == {"Y1", "Y2", "Y3", "Y4", "Y5", "Y6", "Y7"}
+    assert any("延期无效" in v["message"] for v in new) and any("含经批准延期" in v["message"] for v in new)
+    assert new == old
