@@ -90,7 +90,7 @@ def cli() -> None:
 @click.option("--waivers", "waivers_file", type=click.Path(dir_okay=False), help="豁免文件（YAML）：被豁免的违规仍列在报告中，但不影响退出码。")
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), help="上一次检查的 report.json：标出新增、持续和已整改的问题。")
 @calendar_option
-@click.option("--quiet", is_flag=True, help="不在终端输出摘要。")
+@click.option("--quiet", is_flag=True, help="不在终端输出摘要和进度（进度只在终端中、耗时较长时显示于标准错误）。")
 def check(
     evidence: str,
     rules: tuple[str, ...],
@@ -111,6 +111,7 @@ def check(
     """
     from checker.engine import run_check
     from checker.evidence.load import load_evidence
+    from checker.progress import Progress
     from checker.reporters import write_reports
 
     as_of_date = parse_cli_date(as_of, "--as-of") if as_of else dt.date.today()
@@ -120,10 +121,15 @@ def check(
     packs = select_packs(rules, profile)
     waivers = _load_waivers(waivers_file)
     old = _load_baseline(baseline_file)
-    records = load_evidence(Path(evidence))
-    report = run_check(records, packs, as_of=as_of_date, year=year, calendar=calendar)
-    report = _review(report, packs, waivers, old, as_of_date)
-    written = write_reports(report, Path(out), list(formats or FORMATS), fail_on=fail_on)
+    progress = Progress.for_terminal(quiet=quiet)
+    try:
+        progress.stage("读取台账", str(evidence))
+        records = load_evidence(Path(evidence))
+        report = run_check(records, packs, as_of=as_of_date, year=year, calendar=calendar, progress=progress)
+        report = _review(report, packs, waivers, old, as_of_date)
+        written = write_reports(report, Path(out), list(formats or FORMATS), fail_on=fail_on, progress=progress)
+    finally:
+        progress.close()
     if not quiet:
         click.echo(summary_line(report))
         for path in written:

@@ -11,6 +11,7 @@ from checker.checks import EVALUATORS, kinds_read
 from checker.checks.base import EvalContext, Outcome, where_expr, year_scope
 from checker.evidence.load import EvidenceSet
 from checker.evidence.schema import KINDS
+from checker.progress import NO_PROGRESS, Progress
 from checker.report import EvidenceFile, Finding, PackRef, Report, SourceRef, Summary, Violation
 from checker.rulepack import Rule, RulePack
 
@@ -22,11 +23,16 @@ def run_check(
     as_of: dt.date,
     year: int | None,
     calendar: WorkCalendar,
+    progress: Progress = NO_PROGRESS,
 ) -> Report:
     departments = tuple(evidence.departments())
     ctx = EvalContext(as_of=as_of, year=year, calendar=calendar, evidence=evidence, departments=departments)
     scoped: dict[str, pl.DataFrame] = {}
-    findings = [_finding(pack, rule, evaluate_rule(rule, ctx, scoped)) for pack in packs for rule in pack.rules]
+    rules = [(pack, rule) for pack in packs for rule in pack.rules]
+    findings = []
+    for n, (pack, rule) in enumerate(rules, start=1):
+        progress.stage("检查规则", rule.id, n, len(rules))
+        findings.append(_finding(pack, rule, evaluate_rule(rule, ctx, scoped)))
     findings.sort(key=lambda f: (f.pack, f.rule_id))
     return Report(summary=_summary(evidence, packs, findings, as_of, year, departments), findings=findings)
 

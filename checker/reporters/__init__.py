@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from checker.progress import Progress
     from checker.report import Report
 
 # Every format `--format` accepts, in the order they are written.
@@ -85,16 +86,19 @@ def _umask() -> int:
     return mask
 
 
-def write_reports(report: Report, out: Path, formats: list[str], *, fail_on: str = "major") -> list[Path]:
+def write_reports(report: Report, out: Path, formats: list[str], *, fail_on: str = "major", progress: Progress | None = None) -> list[Path]:
     """Render and write each format (and violations.csv beside report.html); return the paths.
 
     `fail_on` is the `--fail-on` level the run's exit code uses: the HTML and Markdown pages
     state the same verdict (合格/不合格) and explain it.
     """
     written = []
-    for fmt in dict.fromkeys(formats):  # each format once, in the order asked
+    wanted = list(dict.fromkeys(formats))  # each format once, in the order asked
+    for n, fmt in enumerate(wanted, start=1):
         name, _ = RENDERERS[fmt]
         path = out / name
+        if progress is not None:
+            progress.stage("写出报告", name, n, len(wanted))
         write_atomic(path, render(fmt, report, fail_on=fail_on))
         written.append(path)
         if fmt == "html":
