@@ -123,8 +123,7 @@ def check(
     old = _load_baseline(baseline_file)
     progress = Progress.for_terminal(quiet=quiet)
     try:
-        progress.stage("读取台账", str(evidence))
-        records = load_evidence(Path(evidence))
+        records = load_evidence(Path(evidence), progress)
         report = run_check(records, packs, as_of=as_of_date, year=year, calendar=calendar, progress=progress)
         report = _review(report, packs, waivers, old, as_of_date)
         written = write_reports(report, Path(out), list(formats or FORMATS), fail_on=fail_on, progress=progress)

@@ -28,6 +28,7 @@ import polars as pl
 from checker.errors import EvidenceError
 from checker.evidence import parse
 from checker.evidence.schema import KIND_BY_STEM, KINDS, KindSpec
+from checker.progress import NO_PROGRESS, Progress
 
 TABLE_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 RECORD_SUFFIXES = {".json", ".yaml", ".yml"}
@@ -127,7 +128,7 @@ def kind_names() -> str:
 
 
 # --------------------------------------------------------------------------- entry point
-def load_evidence(path: Path) -> EvidenceSet:
+def load_evidence(path: Path, progress: Progress = NO_PROGRESS) -> EvidenceSet:
     """Load a folder of evidence files, or a single evidence file/workbook.
 
     Raises one `EvidenceError` carrying every problem found: unreadable or unknown files, bad
@@ -143,8 +144,15 @@ def load_evidence(path: Path) -> EvidenceSet:
     if path.is_dir() and not files and not problems:
         raise EvidenceError(f"{path}：文件夹中没有佐证台账文件（支持 .csv、.xlsx、.json、.yaml），可用 zwgk template 生成模板")
     by_kind: dict[str, list[pl.DataFrame]] = {}
-    for file in files:
+    for n, file in enumerate(files, start=1):
         rel = file.relative_to(root).as_posix()
+        progress.stage("读取台账", rel, n, len(files))
+        streamed = _stream(file, rel)
+        if streamed is not None:  # a large, clean CSV read in batches (checker.evidence.stream)
+            table, typed = streamed
+            by_kind.setdefault(table.kind, []).append(typed)
+            _add_loaded(evidence, table, typed)
+            continue
         try:
             tables = read_tables(file, rel, evidence.ignored, problems)
         except EvidenceError as exc:
@@ -155,8 +163,7 @@ def load_evidence(path: Path) -> EvidenceSet:
             problems.extend(table_problems)
             if typed is not None:
                 by_kind.setdefault(table.kind, []).append(typed)
-                letters = tuple((name, letter) for name, (_, letter, _) in _map_headers(table)[0].items())
-                evidence.files.append(LoadedFile(table.file, table.sheet, table.kind, typed.height, table.encoding, table.header_row, letters))
+                _add_loaded(evidence, table, typed)
     for kind, frames in by_kind.items():
         evidence.frames[kind] = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
     problems.extend(_duplicate_ids(evidence))
@@ -164,6 +171,21 @@ def load_evidence(path: Path) -> EvidenceSet:
     if problems:
         raise EvidenceError(problems)
     return evidence
+
+
+def _add_loaded(evidence: EvidenceSet, table: SourceTable, typed: pl.DataFrame) -> None:
+    letters = tuple((name, letter) for name, (_, letter, _) in _map_headers(table)[0].items())
+    evidence.files.append(LoadedFile(table.file, table.sheet, table.kind, typed.height, table.encoding, table.header_row, letters))
+
+
+def _stream(file: Path, rel: str) -> tuple[SourceTable, pl.DataFrame] | None:
+    """Large CSV files are read in batches when they are clean (see checker.evidence.stream)."""
+    from checker.evidence import stream
+
+    kind = kind_of_stem(file.stem)
+    if kind is None or file.suffix.lower() != ".csv" or file.stat().st_size < stream.STREAM_BYTES:
+        return None
+    return stream.stream_csv(file, rel, kind)
 
 
 def _data_files(folder: Path, evidence: EvidenceSet, problems: list[str]) -> list[Path]:
