@@ -311,7 +311,8 @@ class _NotUtf8(Exception):
 def _read_csv_bytes(data: bytes, encoding: str, rel: str, kind: str) -> SourceTable:
     if not data[:65536].strip() and not data.strip():
         raise EvidenceError(f"{rel}：文件为空，至少需要一行表头")
-    first_line = data.split(b"\n", 1)[0]
+    newline = data.find(b"\n")
+    first_line = data if newline < 0 else data[:newline]
     separator = "\t" if first_line.count(b"\t") > first_line.count(b",") else ","
     width = max((len(r) for r in _head_records(data, separator)), default=1) + CSV_SPARE_COLUMNS
     # A synthetic header row of known width: shorter rows get empty cells, longer ones stay
@@ -476,17 +477,18 @@ Merge = tuple[tuple[int, int], tuple[int, int]]
 
 def _sheet_table(rows: list[list[Any]], merges: Iterable[Merge], kind: str, rel: str, sheet: str) -> SourceTable:
     width = max(len(r) for r in rows)
-    grid = [[_cell_text(v) for v in row] + [None] * (width - len(row)) for row in rows]
+    cells = _text_columns(rows, width)
+    height = len(rows)
     merges = sorted(merges)
     # A merged cell shows its value over the whole range: a department merged down five rows
     # belongs to all five records. Title banners are merged too; they are not headers.
     for (top, left), (bottom, right) in merges:
-        value = grid[top][left] if top < len(grid) and left < width else None
-        for r in range(top, min(bottom, len(grid) - 1) + 1):
-            for c in range(left, min(right, width - 1) + 1):
-                grid[r][c] = value
-    columns = {f"c{i}": [row[i] for row in grid] for i in range(width)}
-    frame = pl.DataFrame(columns, schema={k: pl.String for k in columns})
+        value = cells[left][top] if top < height and left < width else None
+        for c in range(left, min(right, width - 1) + 1):
+            for r in range(top, min(bottom, height - 1) + 1):
+                cells[c][r] = value
+    frame = pl.DataFrame({f"c{i}": cells[i] for i in range(width)}, schema={f"c{i}": pl.String for i in range(width)})
+    grid = _RowView(cells, height)
     titles = {top for (top, left), (bottom, right) in merges if top == bottom and right > left and top < len(grid) and _is_title_row(grid[top])}
     skip = 0
     while skip < len(grid) and skip < MAX_TITLE_ROWS and (skip in titles or not any(grid[skip])):
@@ -504,6 +506,32 @@ def _sheet_table(rows: list[list[Any]], merges: Iterable[Merge], kind: str, rel:
     if problems:
         raise EvidenceError(problems)
     return table
+
+
+def _text_columns(rows: list[list[Any]], width: int) -> list[list[str | None]]:
+    """The sheet column by column as text. Columns of plain text (most ledgers) skip the
+    per-cell conversion: an empty string is the only thing to turn into None there."""
+    padded = rows if all(len(r) == width for r in rows) else [[*r, *[None] * (width - len(r))] for r in rows]
+    columns: list[list[str | None]] = []
+    for column in zip(*padded, strict=True):
+        if {type(v) for v in column} <= {str, type(None)}:
+            columns.append([v or None for v in column])
+        else:
+            columns.append([_cell_text(v) for v in column])
+    return columns
+
+
+class _RowView:
+    """`grid[r]` and `grid[r][c]` over column lists, for the few rows looked at by position."""
+
+    def __init__(self, columns: list[list[str | None]], height: int) -> None:
+        self._columns, self._height = columns, height
+
+    def __len__(self) -> int:
+        return self._height
+
+    def __getitem__(self, r: int) -> list[str | None]:
+        return [column[r] for column in self._columns]
 
 
 def _is_title_row(row: list[str | None]) -> bool:
@@ -678,16 +706,23 @@ def type_table(table: SourceTable) -> tuple[pl.DataFrame | None, list[str]]:
         parse.parse_series(table.frame.get_column(mapped[f.name][0]), f).alias(f"__t:{f.name}") for f in spec.fields if f.name in mapped
     )
     found: list[tuple[int, int, str]] = []  # (row, column, message): reported in reading order
+    tests: dict[str, tuple[pl.Expr, pl.Expr]] = {}  # field → (bad cell, missing required cell)
     for f in spec.fields:
-        if f.name not in mapped:
+        if f.name in mapped:
+            raw = pl.col(mapped[f.name][0])
+            bad = (~parse.blank(raw) & pl.col(f"__t:{f.name}").is_null()) if f.type != "text" else pl.lit(False)
+            tests[f.name] = (bad, parse.blank(raw) if f.presence == "required" else pl.lit(False))
+    # One pass counts the problems of every field; only fields with some are looked at again.
+    counts = work.select((bad | missing).sum().alias(name) for name, (bad, missing) in tests.items()).row(0, named=True) if tests else {}
+    for f in spec.fields:
+        if not counts.get(f.name):
             continue
         source, letter, _ = mapped[f.name]
         column = int(source.split(":", 1)[0])
         # Spreadsheets: the column's letter and the field's label; JSON/YAML: the key as written.
         column_text = f.label if table.lettered else source.split(":", 1)[1]
         raw = pl.col(source)
-        bad = (~parse.blank(raw) & pl.col(f"__t:{f.name}").is_null()) if f.type != "text" else pl.lit(False)
-        missing = parse.blank(raw) if f.presence == "required" else pl.lit(False)
+        bad, missing = tests[f.name]
         rows = work.filter(bad | missing).select("_row", raw.alias("raw"), bad.alias("bad"))
         for n, (row, raw_value, is_bad) in enumerate(rows.iter_rows()):
             if n == MAX_PROBLEMS_PER_COLUMN:
@@ -759,6 +794,8 @@ def _duplicate_ids(evidence: EvidenceSet) -> list[str]:
             continue
         # Hashes first (cheap on a million ids), exact comparison only among the collisions.
         ids = frame.filter(pl.col(key).is_not_null())
+        if ids.select(pl.col(key).hash().n_unique()).item() == ids.height:
+            continue  # all hashes differ, so all ids differ (the usual case, and cheap)
         suspects = ids.filter(pl.col(key).hash().is_duplicated())
         if suspects.height == 0:
             continue
