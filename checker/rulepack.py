@@ -206,7 +206,8 @@ _CHECK_TYPES = frozenset(MODULES)
 
 
 def load_pack(path: Path) -> RulePack:
-    data, lines = load_yaml_with_lines(path, error=RuleError)
+    builtin = path.resolve().parent == builtin_rules_dir().resolve()
+    data, lines = load_yaml_with_lines(path, error=RuleError, trusted=builtin)
     where = _display(path)
     if not isinstance(data, dict):
         raise RuleError(f"{where}:1：规则包应为映射，包含 pack、rules 和 not_checkable")

@@ -41,6 +41,12 @@ TextDatesLoader.yaml_implicit_resolvers = {
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
+# libyaml's parser with the same safe constructor, for files shipped with the program only (the
+# built-in rule packs): parsing all of them drops from about 0.11 s to 0.015 s, a fifth of the
+# start-up budget of a small CI check. It is never used on files a user hands in: libyaml's
+# composer recurses in C, and 100,000 nested brackets crash the process instead of raising.
+TRUSTED_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class LineMap:
     """Line numbers of the values in one YAML document, by path."""
@@ -86,8 +92,15 @@ def load_yaml_file(path: Path, *, error: type[CheckerError] = RuleError) -> Any:
     return data
 
 
-def load_yaml_with_lines(path: Path, *, error: type[CheckerError] = RuleError) -> tuple[Any, LineMap]:
+def load_yaml_with_lines(path: Path, *, error: type[CheckerError] = RuleError, trusted: bool = False) -> tuple[Any, LineMap]:
+    """`trusted`: a file shipped with the program, parsed by libyaml when available (a document
+    libyaml refuses is parsed again by the pure-Python loader, for its better messages)."""
     text = read_text(path, error=error)
+    if trusted and TRUSTED_LOADER is not yaml.SafeLoader:
+        try:
+            return parse_yaml(text, str(path), error=error, loader_class=TRUSTED_LOADER)
+        except CheckerError:
+            pass
     return parse_yaml(text, str(path), error=error)
 
 
