@@ -153,3 +153,11 @@ def test_problem_texts_name_what_is_accepted() -> None:
     assert parse.problem_text(CHANNEL, "电话") == (
         "未知的取值 “电话”（可选：网上咨询求助平台（online_platform）、12345热线（hotline_12345）、领导信箱（mailbox）、网站留言（website））"
     )
+
+
+def test_padded_cells_in_a_column_of_one_format_take_the_slow_path_alike() -> None:
+    """The strict format runs on cells as they are; padded ones must still come out the same."""
+    cells = ["2022-03-05 14:30"] * 50 + [" 2022-03-05 14:30", "2022-03-05 14:30\u3000", "\t2022/3/5 14:30 ", "   ", "2022-03-05 14:30 \n"]
+    reference, fast = _both(cells, RECEIVED)
+    assert fast == reference
+    assert fast[50:] == [dt.datetime(2022, 3, 5, 14, 30)] * 3 + [None, dt.datetime(2022, 3, 5, 14, 30)]

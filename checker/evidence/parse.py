@@ -120,16 +120,18 @@ def parse_date(col: pl.Expr) -> pl.Expr:
 def parse_datetime_series(raw: pl.Series) -> pl.Series:
     """`parse_datetime` for a whole column, fast: one strict format for most cells, the lenient
     normaliser (in stages, so polars computes each step once) only for the rest."""
-    frame = raw.rename("raw").to_frame().select(clean(pl.col("raw")).alias("text"))
-    text = frame.get_column("text")
-    sample = text.drop_nulls().head(_SNIFF_ROWS)
-    if sample.len() == 0:
+    frame = raw.rename("raw").to_frame()
+    sample = raw.drop_nulls().head(_SNIFF_ROWS).to_frame("raw").select(clean(pl.col("raw"))).to_series().drop_nulls()
+    if sample.len() == 0 and raw.null_count() == raw.len():
         return pl.Series(raw.name, [None] * raw.len(), dtype=pl.Datetime("us"))
     fmt = max(_FAST_FORMATS, key=lambda f: sample.str.to_datetime(f, strict=False, time_unit="us").null_count() * -1)
-    fast = frame.select(_plausible(pl.col("text").str.to_datetime(fmt, strict=False, time_unit="us")).alias("v")).get_column("v")
-    missed = text.is_not_null() & fast.is_null()
+    # The strict format on the cells as they are: a cell with spaces around it misses here and
+    # is cleaned on the slow path, like every other cell the format does not fit.
+    fast = frame.select(_plausible(pl.col("raw").str.to_datetime(fmt, strict=False, time_unit="us")).alias("v")).get_column("v")
+    missed = raw.is_not_null() & fast.is_null()
     if missed.any():
-        rest = frame.filter(missed).with_columns(normalise_datetime_text(pl.col("text")).alias("norm"))
+        rest = frame.filter(missed).select(clean(pl.col("raw")).alias("text"))
+        rest = rest.with_columns(normalise_datetime_text(pl.col("text")).alias("norm"))
         slow = rest.select(datetime_from_normalised(pl.col("norm"), pl.col("text"))).to_series()
         fast = fast.scatter(missed.arg_true(), slow)
     return fast.rename(raw.name)
