@@ -207,14 +207,38 @@ _CHECK_TYPES = frozenset(MODULES)
 
 def load_pack(path: Path) -> RulePack:
     builtin = path.resolve().parent == builtin_rules_dir().resolve()
-    data, lines = load_yaml_with_lines(path, error=RuleError, trusted=builtin)
     where = _display(path)
+    data, lines = load_yaml_with_lines(path, error=RuleError, trusted=builtin, where=where)
     if not isinstance(data, dict):
         raise RuleError(f"{where}:1：规则包应为映射，包含 pack、rules 和 not_checkable")
+    duplicates = _duplicate_rule_ids(data, where, lines)
     try:
-        return RulePack.model_validate(data)
+        pack = RulePack.model_validate(data)
     except ValidationError as exc:
-        raise RuleError(validation_messages(exc, where, lines, data)) from None
+        messages = validation_messages(exc, where, lines, data)
+        if duplicates:  # said above with their lines; the model's own message has none
+            messages = [m for m in messages if not ("规则编号" in m and "重复" in m)]
+        raise RuleError(duplicates + messages) from None
+    return pack
+
+
+def _duplicate_rule_ids(data: dict[str, Any], where: str, lines: LineMap) -> list[str]:
+    """`rules/x.yaml:40：rules[3]：规则编号 … 重复（第 12 行已有）` — each repeat at its own line."""
+    rules = data.get("rules")
+    if not isinstance(rules, list):
+        return []
+    first: dict[str, int] = {}
+    problems = []
+    for i, rule in enumerate(rules):
+        rule_id = rule.get("id") if isinstance(rule, dict) else None
+        if not isinstance(rule_id, str):
+            continue
+        line = lines.line_of(("rules", i, "id")) or 1
+        if rule_id in first:
+            problems.append(f"{where}:{line}：rules[{i}]：规则编号 {rule_id} 重复（第 {first[rule_id]} 行已有同一编号），每条规则的编号必须唯一")
+        else:
+            first[rule_id] = line
+    return problems
 
 
 def _display(path: Path) -> str:
@@ -316,8 +340,8 @@ def load_profile(path: Path) -> list[RulePack]:
     type). An override naming another check `type` replaces the whole check. Unknown packs,
     unknown rule ids and overrides that make a rule invalid are `RuleError`s at `file:line`.
     """
-    data, lines = load_yaml_with_lines(path, error=RuleError)
     where = _display(path)
+    data, lines = load_yaml_with_lines(path, error=RuleError, where=where)
     if not isinstance(data, dict):
         raise RuleError(f"{where}:1：配置文件应为映射，包含 packs 和 overrides")
     try:

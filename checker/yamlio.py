@@ -3,8 +3,9 @@
 Rule packs, profiles, waivers, calendar overrides and YAML evidence all go through here:
 
 * only the safe loader (no python tags);
-* anchors and aliases are allowed, but a document whose expansion exceeds `MAX_NODES` is refused
-  (the "billion laughs" bomb), as is nesting deeper than `MAX_DEPTH`;
+* anchors and aliases are allowed, but a document whose aliases add more than `MAX_NODES` nodes
+  when expanded is refused (the "billion laughs" bomb), before anything walks the expansion; so
+  is nesting deeper than `MAX_DEPTH`, and a file larger than `MAX_BYTES` (refused unread);
 * duplicate keys are an error instead of PyYAML's silent last-one-wins;
 * `LineMap` maps a path such as ``("rules", 3, "check", "within")`` to its 1-based line so that
   validation errors can say ``rules/x.yaml:42``.
@@ -70,21 +71,23 @@ class LineMap:
         return best
 
 
-def read_text(path: Path, *, error: type[CheckerError]) -> str:
+def read_text(path: Path, *, error: type[CheckerError], where: str | None = None) -> str:
+    """The file's text, refused by size before it is read (`where` names it in messages)."""
+    name = where if where is not None else str(path)
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise error(f"{path}：无法读取文件（{exc.strerror or exc}）") from None
+        raise error(f"{name}：无法读取文件（{exc.strerror or exc}）") from None
     if size > MAX_BYTES:
-        raise error(f"{path}：文件过大（{size // (1024 * 1024)} MB），YAML 文件上限为 {MAX_BYTES // (1024 * 1024)} MB")
+        raise error(f"{name}：文件过大（{-(-size // (1024 * 1024))} MB），YAML 文件上限为 {MAX_BYTES // (1024 * 1024)} MB，未读取")
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise error(f"{path}：无法读取文件（{exc.strerror or exc}）") from None
+        raise error(f"{name}：无法读取文件（{exc.strerror or exc}）") from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise error(f"{path}：文件不是 UTF-8 编码（第 {exc.start} 字节处无法解码），请另存为 UTF-8") from None
+        raise error(f"{name}：文件不是 UTF-8 编码（第 {exc.start} 字节处无法解码），请另存为 UTF-8") from None
 
 
 def load_yaml_file(path: Path, *, error: type[CheckerError] = RuleError) -> Any:
@@ -92,29 +95,37 @@ def load_yaml_file(path: Path, *, error: type[CheckerError] = RuleError) -> Any:
     return data
 
 
-def load_yaml_with_lines(path: Path, *, error: type[CheckerError] = RuleError, trusted: bool = False) -> tuple[Any, LineMap]:
+def load_yaml_with_lines(
+    path: Path, *, error: type[CheckerError] = RuleError, trusted: bool = False, where: str | None = None
+) -> tuple[Any, LineMap]:
     """`trusted`: a file shipped with the program, parsed by libyaml when available (a document
-    libyaml refuses is parsed again by the pure-Python loader, for its better messages)."""
-    text = read_text(path, error=error)
+    libyaml refuses is parsed again by the pure-Python loader, for its better messages).
+    `where`: how messages name the file (default: the path as given)."""
+    name = where if where is not None else str(path)
+    text = read_text(path, error=error, where=name)
     if trusted and TRUSTED_LOADER is not yaml.SafeLoader:
         try:
-            return parse_yaml(text, str(path), error=error, loader_class=TRUSTED_LOADER)
+            return parse_yaml(text, name, error=error, loader_class=TRUSTED_LOADER)
         except CheckerError:
             pass
-    return parse_yaml(text, str(path), error=error)
+    return parse_yaml(text, name, error=error)
 
 
 def parse_yaml(
     text: str, where: str, *, error: type[CheckerError] = RuleError, loader_class: type[yaml.SafeLoader] = yaml.SafeLoader
 ) -> tuple[Any, LineMap]:
-    loader = loader_class(text)
+    try:
+        loader = loader_class(text)  # the reader refuses control characters here
+    except yaml.reader.ReaderError as exc:
+        at = text.count("\n", 0, exc.position) + 1
+        raise error(f"{where}:{at}：含有 YAML 不允许的控制字符（#x{exc.character:04x}），请删除该字符") from None
     try:
         node = loader.get_single_node()
         if node is None:
             return None, LineMap({})
         lines: dict[PathKey, int] = {}
+        _check_expansion(node, where, error)  # first: walking a bomb's expansion is the bomb
         _walk(node, (), lines, loader, where, error, depth=0)
-        _check_expansion(node, where, error)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -179,7 +190,11 @@ def _walk(
 
 
 def _check_expansion(root: yaml.Node, where: str, error: type[CheckerError]) -> None:
-    """Refuse documents whose alias expansion is huge, in time linear in the unique nodes."""
+    """Refuse documents whose aliases expand to huge trees, in time linear in the unique nodes.
+
+    A document without aliases expands to itself, however large; only the nodes that aliases
+    add on expansion count against `MAX_NODES`.
+    """
     sizes: dict[int, int] = {}
     open_nodes: set[int] = set()
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
@@ -195,8 +210,8 @@ def _check_expansion(root: yaml.Node, where: str, error: type[CheckerError]) -> 
             children = list(node.value)
         if done:
             total = 1 + sum(sizes.get(id(c), 1) for c in children)
-            if total > MAX_NODES:
-                raise error(f"{where}：YAML 别名展开后超过 {MAX_NODES} 个节点，疑似“别名炸弹”，已拒绝")
+            if total - len(sizes) > MAX_NODES:
+                raise error(f"{where}：YAML 别名展开后增加超过 {MAX_NODES} 个节点，疑似“别名炸弹”，已拒绝")
             sizes[key] = total
             open_nodes.discard(key)
         else:

@@ -15,10 +15,19 @@ from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import datetime as dt
 import io
+import itertools
 import json
-from collections.abc import Iterable
+import os
+import posixpath
+import re
+import stat
+import struct
+import zipfile
+import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +52,18 @@ MAX_TITLE_ROWS = 5
 # Extra CSV columns read beyond the widest early row, so longer rows are caught in one pass.
 CSV_SPARE_COLUMNS = 16
 CSV_HEAD_RECORDS = 20
+
+# Limits on hostile or accidental input (docs/security.md). A file is refused by its size before
+# any of it is read; a workbook's ZIP directory is checked before calamine opens it.
+MAX_EVIDENCE_BYTES = 1000 * 1024 * 1024  # one CSV or workbook file
+MAX_RECORD_FILE_BYTES = 64 * 1024 * 1024  # one JSON or YAML file (parsed into Python objects)
+MAX_CELL_CHARS = 32_767  # one cell, as in Excel
+MAX_COLUMNS = 16_384  # columns of one table, as in Excel (A … XFD)
+MAX_ZIP_MEMBERS = 10_000  # parts of one workbook
+MAX_UNCOMPRESSED_BYTES = 2 * 1024 * 1024 * 1024  # a workbook's parts unpacked, in total
+MAX_COMPRESSION_RATIO = 100  # unpacked : packed, for parts larger than COMPRESSION_RATIO_FLOOR
+COMPRESSION_RATIO_FLOOR = 1024 * 1024
+MAX_SHEET_CELLS = 26 * 1_048_576  # rows × columns from A1 to a sheet's last cell: Excel's rows × columns A-Z
 
 
 @dataclass(frozen=True)
@@ -140,7 +161,7 @@ def load_evidence(path: Path, progress: Progress = NO_PROGRESS) -> EvidenceSet:
     if not path.exists():
         raise EvidenceError(f"{path}：找不到佐证材料路径")
     root = path if path.is_dir() else path.parent
-    files = sorted(_data_files(path, evidence, problems)) if path.is_dir() else [path]
+    files = sorted(_data_files(path, evidence, problems)) if path.is_dir() else _single_file(path)
     if path.is_dir() and not files and not problems:
         raise EvidenceError(f"{path}：文件夹中没有佐证台账文件（支持 .csv、.xlsx、.json、.yaml），可用 zwgk template 生成模板")
     by_kind: dict[str, list[pl.DataFrame]] = {}
@@ -149,9 +170,9 @@ def load_evidence(path: Path, progress: Progress = NO_PROGRESS) -> EvidenceSet:
         progress.stage("读取台账", rel, n, len(files))
         streamed = _stream(file, rel)
         if streamed is not None:  # a large, clean CSV read in batches (checker.evidence.stream)
-            table, typed = streamed
-            by_kind.setdefault(table.kind, []).append(typed)
-            _add_loaded(evidence, table, typed)
+            table, frame = streamed
+            by_kind.setdefault(table.kind, []).append(frame)
+            _add_loaded(evidence, table, frame)
             continue
         try:
             tables = read_tables(file, rel, evidence.ignored, problems)
@@ -186,23 +207,6 @@ def _stream(file: Path, rel: str) -> tuple[SourceTable, pl.DataFrame] | None:
     if kind is None or file.suffix.lower() != ".csv" or file.stat().st_size < stream.STREAM_BYTES:
         return None
     return stream.stream_csv(file, rel, kind)
-
-
-def _data_files(folder: Path, evidence: EvidenceSet, problems: list[str]) -> list[Path]:
-    found = []
-    for file in folder.rglob("*"):
-        rel_parts = file.relative_to(folder).parts
-        if any(part.startswith((".", "~$", "__MACOSX")) for part in rel_parts) or not file.is_file():
-            continue
-        rel = file.relative_to(folder).as_posix()
-        suffix = file.suffix.lower()
-        if suffix in DATA_SUFFIXES:
-            found.append(file)
-        elif suffix in UNREADABLE_SUFFIXES and kind_of_stem(file.stem) is not None:
-            problems.append(f"{rel}：无法读取{UNREADABLE_SUFFIXES[suffix]}格式，请另存为 .xlsx 或 .csv")
-        else:
-            evidence.ignored.append(rel)
-    return found
 
 
 def kind_of_stem(stem: str) -> str | None:
@@ -257,7 +261,19 @@ def _utf8_bytes(raw: bytes, rel: str, *, trust_tail: bool = True) -> tuple[bytes
             raise EvidenceError(f"{rel}：文件以 UTF-8 标记开头，但第 {exc.start + 3} 字节处不是 UTF-8 编码。请在 Excel/WPS 中另存为 “CSV UTF-8”") from None
         return body, "UTF-8 (BOM)"
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16").encode("utf-8"), "UTF-16"
+        try:
+            utf8 = raw.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise EvidenceError(
+                f"{rel}：文件以 UTF-16 标记开头，但第 {exc.start} 字节处无法按 UTF-16 解码（文件可能不完整）。请在 Excel/WPS 中另存为 “CSV UTF-8”"
+            ) from None
+        nul = utf8.find(b"\x00")
+        if nul >= 0:
+            raise EvidenceError(f"{rel}：文件含有空字符（NUL），不是 UTF-16 文本（可能是 UTF-32 或其他格式）。请在 Excel/WPS 中另存为 “CSV UTF-8”")
+        return utf8, "UTF-16"
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        raise EvidenceError(_nul_problem(raw, nul, rel))
     try:
         _check_utf8(raw, whole=not trust_tail)
         return raw, "UTF-8"
@@ -271,6 +287,19 @@ def _utf8_bytes(raw: bytes, rel: str, *, trust_tail: bool = True) -> tuple[bytes
     raise EvidenceError(
         f"{rel}：无法识别文件编码（既不是 UTF-8 也不是 GBK/GB18030，第 {error.start} 字节处无法解码）。请在 Excel/WPS 中另存为 “CSV UTF-8”"
     )
+
+
+def _nul_problem(raw: bytes, nul: int, rel: str) -> str:
+    """A NUL byte is never in a text CSV: UTF-16 saved without its BOM, or not a text file."""
+    head = raw[:4096]
+    half = len(head) // 2
+    if half and head[1::2].count(0) > half // 2:
+        guess = "，看起来是没有 BOM 标记的 UTF-16（小端）编码"
+    elif half and head[0::2].count(0) > half // 2:
+        guess = "，看起来是没有 BOM 标记的 UTF-16（大端）编码"
+    else:
+        guess = "，不是文本文件（可能是其他格式的文件改成了 .csv 扩展名）"
+    return f"{rel}：第 {nul + 1} 字节是空字符（NUL）{guess}。请在 Excel/WPS 中另存为 “CSV UTF-8”"
 
 
 def _check_utf8(data: bytes, *, whole: bool) -> None:
@@ -314,7 +343,12 @@ def _read_csv_bytes(data: bytes, encoding: str, rel: str, kind: str) -> SourceTa
     newline = data.find(b"\n")
     first_line = data if newline < 0 else data[:newline]
     separator = "\t" if first_line.count(b"\t") > first_line.count(b",") else ","
-    width = max((len(r) for r in _head_records(data, separator)), default=1) + CSV_SPARE_COLUMNS
+    # The first line's separators count its columns even when it is longer than the head that
+    # is parsed (a quoted separator only makes this count larger).
+    columns = max(max((len(r) for r in _head_records(data, separator)), default=1), first_line.count(separator.encode()) + 1)
+    if columns > MAX_COLUMNS:
+        raise EvidenceError(f"{rel}：第一行有 {columns} 列，超过上限 {MAX_COLUMNS} 列（与 Excel 相同）")
+    width = columns + CSV_SPARE_COLUMNS
     # A synthetic header row of known width: shorter rows get empty cells, longer ones stay
     # visible in the spare columns (and are reported), all in polars' one pass.
     names = [f"c{i}" for i in range(width)]
@@ -431,6 +465,7 @@ def _read_workbook(file: Path, rel: str, kind: str | None, ignored: list[str], p
     the first sheet holds its records. Sheets named 说明/填写说明 are notes."""
     from python_calamine import CalamineWorkbook
 
+    scan = check_workbook(file, rel)  # before calamine: refuses bombs, encrypted and renamed files
     try:
         workbook = CalamineWorkbook.from_path(str(file))
     except Exception as exc:  # calamine raises its own error types for every broken file
@@ -441,6 +476,10 @@ def _read_workbook(file: Path, rel: str, kind: str | None, ignored: list[str], p
     first_data_sheet = True
     for name in sheets:
         sheet_kind = kind_of_stem(name)
+        if name in scan.too_large:  # never handed to calamine
+            problems.append(scan.too_large[name])
+            first_data_sheet = False
+            continue
         try:
             sheet = workbook.get_sheet_by_name(name)
             rows = sheet.to_python(skip_empty_area=False)
@@ -463,6 +502,9 @@ def _read_workbook(file: Path, rel: str, kind: str | None, ignored: list[str], p
         if empty:
             problems.append(f"{location(rel, name)}：工作表为空，至少需要一行表头")
             continue
+        if name in scan.formulas:
+            problems.extend(scan.formulas[name])
+            continue
         try:
             tables.append(_sheet_table(rows, getattr(sheet, "merged_cell_ranges", None) or [], sheet_kind, rel, name))
         except EvidenceError as exc:
@@ -480,6 +522,9 @@ def _sheet_table(rows: list[list[Any]], merges: Iterable[Merge], kind: str, rel:
     cells = _text_columns(rows, width)
     height = len(rows)
     merges = sorted(merges)
+    spread = sum(max(0, min(b, height - 1) - t + 1) * max(0, min(r, width - 1) - c + 1) for (t, c), (b, r) in merges)
+    if spread > MAX_SHEET_CELLS:
+        raise EvidenceError(f"{location(rel, sheet)}：合并单元格覆盖的范围合计 {spread} 个单元格，超过上限 {MAX_SHEET_CELLS} 个，未读取；请取消多余的合并")
     # A merged cell shows its value over the whole range: a department merged down five rows
     # belongs to all five records. Title banners are merged too; they are not headers.
     for (top, left), (bottom, right) in merges:
@@ -544,13 +589,13 @@ def _read_records(file: Path, rel: str, kind: str) -> SourceTable:
     else:
         from checker.yamlio import TextDatesLoader, parse_yaml, read_text
 
-        data, line_map = parse_yaml(read_text(file, error=EvidenceError), rel, error=EvidenceError, loader_class=TextDatesLoader)
+        data, line_map = parse_yaml(read_text(file, error=EvidenceError, where=rel), rel, error=EvidenceError, loader_class=TextDatesLoader)
         line_of = line_map.line_of
     prefix: tuple[Any, ...] = ()
     if isinstance(data, dict) and len(data) == 1 and isinstance(next(iter(data.values())), list):
         key = next(iter(data))
         if kind_of_stem(str(key)) not in (None, kind):
-            raise EvidenceError(f"{rel}：顶层键 “{key}” 是另一类台账，与文件名对应的 {KINDS[kind].stem}（{KINDS[kind].label}）不一致")
+            raise EvidenceError(f"{rel}：顶层键 “{clip(str(key))}” 是另一类台账，与文件名对应的 {KINDS[kind].stem}（{KINDS[kind].label}）不一致")
         prefix = (key,)
         data = data[key]  # {"consultations": [...]}
     if data is None or data == []:
@@ -562,14 +607,43 @@ def _read_records(file: Path, rel: str, kind: str) -> SourceTable:
 
 
 def _load_json(file: Path, rel: str) -> Any:
+    raw = file.read_bytes()
+    if not raw.strip():
+        raise EvidenceError(f"{rel}：文件为空，应为记录列表 [{{...}}, ...]（未填写的模板请移出台账目录）")
     try:
-        return json.loads(file.read_bytes().decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise EvidenceError(f"{rel}：JSON 文件必须是 UTF-8 编码") from None
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise EvidenceError(f"{rel}：JSON 文件必须是 UTF-8 编码（第 {exc.start} 字节处无法按 UTF-8 解码）") from None
+    try:
+        return json.loads(text, object_pairs_hook=_json_object, parse_constant=_json_constant)
     except json.JSONDecodeError as exc:
         raise EvidenceError(f"{rel}：JSON 语法错误（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）") from None
+    except _JsonRefused as exc:
+        raise EvidenceError(f"{rel}：{exc}") from None
     except RecursionError:
-        raise EvidenceError(f"{rel}：JSON 嵌套过深") from None
+        raise EvidenceError(f"{rel}：JSON 嵌套过深（台账记录应为一层：[{{\"字段\": 值}}, ...]）") from None
+    except ValueError as exc:  # an integer of more than 4300 digits
+        raise EvidenceError(f"{rel}：JSON 中有位数过多的数字，无法读取（{str(exc).split(':')[0]}）") from None
+
+
+class _JsonRefused(ValueError):
+    pass
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """JSON objects, refusing duplicate keys (json's default keeps the last one silently)."""
+    record = dict(pairs)
+    if len(record) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _JsonRefused(f"JSON 对象中有重复的键 “{clip(key)}”（后一个会覆盖前一个，数据会丢失），请删除或改名")
+            seen.add(key)
+    return record
+
+
+def _json_constant(name: str) -> Any:
+    raise _JsonRefused(f"JSON 中有非标准的值 {name}（JSON 不允许 NaN、Infinity），请改为具体数值或留空")
 
 
 def records_table(kind: str, rel: str, data: Any, lines: list[int] | None = None, empty_headers: tuple[str, ...] = ()) -> SourceTable:
@@ -592,13 +666,15 @@ def records_table(kind: str, rel: str, data: Any, lines: list[int] | None = None
                 problems.append(f"{location(rel, None, number, str(key))}：值应为单个值，不能是列表或映射")
             if str(key) not in headers:
                 headers.append(str(key))
+    if len(headers) > MAX_COLUMNS:
+        problems.append(f"{rel}：记录中共有 {len(headers)} 个不同的字段，超过上限 {MAX_COLUMNS} 个")
     if problems:
         raise EvidenceError(problems)
     if not data and empty_headers:
         headers = list(empty_headers)
     columns = {f"{j}:{h}": [_cell_text(_value(r, h)) if isinstance(r, dict) else None for r in data] for j, h in enumerate(headers)}
-    frame = pl.DataFrame(columns, schema={k: pl.String for k in columns})
-    frame = frame.with_columns(pl.Series("_row", numbers, dtype=pl.Int64)).select("_row", *columns)
+    # Built from the row numbers first, so that records without any field keep their height.
+    frame = pl.DataFrame([pl.Series("_row", numbers, dtype=pl.Int64), *(pl.Series(k, v, dtype=pl.String) for k, v in columns.items())])
     return SourceTable(kind, rel, None, frame, "UTF-8", lettered=False)
 
 
@@ -671,11 +747,13 @@ def _map_headers(table: SourceTable) -> tuple[dict[str, tuple[str, str, str]], d
         if table.lettered:
             here, this = f"{location(table.file, table.sheet, table.header_row)} {letter}列：表头", f"{letter}列"
         else:
-            here, this = f"{location(table.file, table.sheet)}：字段", f"字段“{header}”"
-        if name is not None and name in mapped:
+            here, this = f"{location(table.file, table.sheet)}：字段", f"字段“{clip(header)}”"
+        if len(header) > MAX_CELL_CHARS:
+            problems.append(f"{here} “{clip(header)}” 过长，表头单元格最多 {MAX_CELL_CHARS} 个字符")
+        elif name is not None and name in mapped:
             problems.append(f"{here} “{header}” 与 {mapped[name][2]}重复（都对应字段 {name}）")
         elif name is None and _header_key(header) in seen:
-            problems.append(f"{here} “{header}” 与 {seen[_header_key(header)]}重复")
+            problems.append(f"{here} “{clip(header)}” 与 {seen[_header_key(header)]}重复")
         elif name is not None:
             mapped[name] = (column, letter, this)
         elif header in PROVENANCE:
@@ -689,6 +767,29 @@ def _map_headers(table: SourceTable) -> tuple[dict[str, tuple[str, str, str]], d
     return mapped, extras, problems
 
 
+def _without_overlong_cells(table: SourceTable) -> tuple[SourceTable, list[tuple[int, int, str]]]:
+    """Cells longer than Excel allows (a 10 MB paste, a runaway quote): reported at their row and
+    column with their length, never quoted, and blanked so that no later message quotes them."""
+    columns = [c for c in table.frame.columns if c != "_row"]
+    if not columns or not table.frame.select(pl.any_horizontal(pl.col(c).str.len_bytes() > MAX_CELL_CHARS for c in columns).any()).item():
+        return table, []
+    found: list[tuple[int, int, str]] = []
+    too_long = {c: pl.col(c).str.len_chars() > MAX_CELL_CHARS for c in columns}
+    for c in columns:
+        index_text, header = c.split(":", 1)
+        index = int(index_text)
+        letter = column_letter(index) if table.lettered else None
+        rows = table.frame.filter(too_long[c]).select("_row", pl.col(c).str.len_chars())
+        for n, (row, length) in enumerate(rows.iter_rows()):
+            if n == MAX_PROBLEMS_PER_COLUMN:
+                found.append((2**62, index, f"{location(table.file, table.sheet, None, clip(header, 30), letter)}：另有 {rows.height - n} 个过长的单元格未逐条列出"))
+                break
+            place = location(table.file, table.sheet, row, clip(header, 30), letter)
+            found.append((row, index, f"{place}：单元格内容过长（{length} 个字符），单元格最多 {MAX_CELL_CHARS} 个字符（与 Excel 相同）"))
+    frame = table.frame.with_columns(pl.when(too_long[c]).then(None).otherwise(pl.col(c)).alias(c) for c in columns)
+    return dataclasses.replace(table, frame=frame), found
+
+
 def type_table(table: SourceTable) -> tuple[pl.DataFrame | None, list[str]]:
     """Map headers to fields and parse every field; return the frame and every problem.
 
@@ -700,6 +801,7 @@ def type_table(table: SourceTable) -> tuple[pl.DataFrame | None, list[str]]:
     mapped, extras, problems = _map_headers(table)
     if problems:
         return None, problems
+    table, overlong = _without_overlong_cells(table)
 
     # Parse every mapped field once, next to its raw text, so bad cells can be reported.
     work = table.frame.with_columns(
@@ -733,7 +835,7 @@ def type_table(table: SourceTable) -> tuple[pl.DataFrame | None, list[str]]:
             found.append((row, column, f"{place}：{parse.problem_text(f, raw_value.strip())}" if is_bad else f"{place}：必填项为空"))
     if spec.name == "task" and "due" in mapped:
         found.extend(_time_node_problems(work, table, mapped["due"]))
-    problems.extend(message for _, _, message in sorted(found))
+    problems.extend(message for _, _, message in sorted(found + overlong))
     typed = work.select(
         pl.lit(table.file, dtype=pl.String).alias("_file"),
         pl.lit(table.sheet, dtype=pl.String).alias("_sheet"),
@@ -851,3 +953,434 @@ def dangling_references(evidence: EvidenceSet) -> list[str]:
                     f"（{spec.label}应为 {target_spec.stem} 中某条记录的编号）"
                 )
     return problems
+
+
+# --------------------------------------------------------------------------- hostile input
+# Everything here runs before a file's contents are parsed: which files are read at all (links,
+# special files, sizes), and whether a workbook is safe to hand to calamine, which allocates a
+# sheet as a dense grid and would abort the process on a 5 KB file whose one cell is XFD1048576.
+_HIDDEN_PREFIXES = (".", "~$", "__MACOSX")
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+_ZIP_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".ods"}
+_XML_SHEET_SUFFIXES = {".xlsx", ".xlsm"}
+_CHUNK = 4 * 1024 * 1024  # bytes read, and bytes unpacked, at a time
+_OVERLAP = 64 * 1024  # re-scanned at each chunk boundary: longer than any cell with a formula
+_VERIFY_PACKED = 64 * 1024  # parts packed larger than this are unpacked once to check their size
+_SPACES = bytes.maketrans(b"\t\n\r", b"   ")  # so that every pattern below can look for " r="
+# Fast path, one search per window: a sheet whose cells all start `<c r="` with a one-letter column
+# and a row below 1000000 spans at most 26 x 999999 cells, within MAX_SHEET_CELLS. Anything else
+# is counted exactly.
+_NOT_SMALL = re.compile(rb' r="(?:[A-Za-z]{2}|[A-Za-z][0-9]{7})')
+_SMALL_ROWS, _SMALL_COLUMNS = 999_999, 26
+# A cell whose first attribute is not its reference, and a cell element with a namespace prefix.
+_CELL_NOT_REF_FIRST = re.compile(rb'<c(?! r=")[ />]')
+_PREFIXED_CELL = re.compile(rb":c[ />]")
+_REF_LETTERS = re.compile(rb' r="([A-Za-z]+)[0-9]')
+_REF_ROW = re.compile(rb' r="[A-Za-z]+([0-9]+)"')
+_REF_LONG_ROW = re.compile(rb' r="[A-Za-z]+([0-9]{6,})"')
+_CELL_WITHOUT_REF = re.compile(rb'<(?:[\w.-]+:)?c(?=[ />])(?![^>]* r=")')
+_ROW_TAG = re.compile(rb'<(?:[\w.-]+:)?row\b[^>]*? r="([0-9]{1,9})"')
+_ANY_CELL = re.compile(rb"<(?:[\w.-]+:)?c[ />]")
+_ANY_FORMULA = (re.compile(rb"<f[ />]"), re.compile(rb":f[ />]"))
+# A cell holding a formula and no calculated value (<v> missing or empty), as written by programs
+# such as openpyxl: calamine reads it as an empty cell, which would silently mean "not replied".
+_FORMULA_WITHOUT_VALUE = re.compile(
+    rb"<(?:[\w.-]+:)?c\b([^>]*)>\s*<(?:[\w.-]+:)?f\b[^>]*?(?:/>|>([^<]*)</(?:[\w.-]+:)?f>)\s*"
+    rb"(?:<(?:[\w.-]+:)?v\s*/>|<(?:[\w.-]+:)?v>\s*</(?:[\w.-]+:)?v>)?\s*</(?:[\w.-]+:)?c>"
+)
+_REF_IN_ATTRS = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
+
+
+def _mb(size: int) -> str:
+    return f"{-(-size // (1024 * 1024))} MB"
+
+
+def clip(text: str, limit: int = 60) -> str:
+    """A cell or header as quoted in a message: long text cut short, with its length."""
+    return text if len(text) <= limit else f"{text[:limit]}…（共 {len(text)} 个字符）"
+
+
+def file_refusal(file: Path, rel: str) -> str | None:
+    """Why a data file is not read at all (not a regular file, too large), or None.
+
+    Decided from the file's metadata only, before any byte of it is read.
+    """
+    try:
+        info = file.stat()
+    except OSError as exc:
+        return f"{rel}：无法读取文件（{exc.strerror or exc}）"
+    if not stat.S_ISREG(info.st_mode):
+        return f"{rel}：不是普通文件（可能是设备、管道或套接字），不读取"
+    records = file.suffix.lower() in RECORD_SUFFIXES
+    limit = MAX_RECORD_FILE_BYTES if records else MAX_EVIDENCE_BYTES
+    if info.st_size > limit:
+        what = "JSON/YAML 台账" if records else "台账"
+        return (
+            f"{rel}：文件过大（{_mb(info.st_size)}），{what}文件上限为 {_mb(limit)}，未读取；"
+            "请按部门或时间拆分为多个文件（同类台账的多个文件会合并检查）"
+        )
+    return None
+
+
+def _single_file(path: Path) -> list[Path]:
+    """The one file `zwgk check FILE` names: a data file of a readable format and size."""
+    suffix = path.suffix.lower()
+    if suffix in UNREADABLE_SUFFIXES:
+        raise EvidenceError(f"{path.name}：无法读取{UNREADABLE_SUFFIXES[suffix]}格式，请另存为 .xlsx 或 .csv")
+    if suffix not in DATA_SUFFIXES:
+        raise EvidenceError(f"{path.name}：不是台账文件（支持 {'、'.join(sorted(DATA_SUFFIXES))}）")
+    refusal = file_refusal(path, path.name)
+    if refusal:
+        raise EvidenceError(refusal)
+    return [path]
+
+
+def _inside(target: str, root: str) -> bool:
+    return target == root or target.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _data_files(folder: Path, evidence: EvidenceSet, problems: list[str]) -> list[Path]:
+    """The data files under `folder`; everything else is listed as ignored or as a problem.
+
+    Hidden entries (`.git`, `~$` Excel lock files, `__MACOSX`) are skipped. Symbolic links are
+    resolved, never followed blindly: a link to a data file or a directory outside the folder,
+    and a link to nothing, are problems (the evidence is the folder, not what it points to); a
+    link to a directory inside is not entered (its files are read where they are); a link to a
+    file inside is read once, under its own name when the file is not read under another.
+    """
+    root = os.path.realpath(folder)
+    chosen: dict[str, tuple[Path, str, bool]] = {}  # real path -> (path, rel, is a link)
+    for dirpath, dirnames, filenames in os.walk(folder):  # does not follow linked directories
+        here = Path(dirpath)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(_HIDDEN_PREFIXES))
+        linked_dirs = [d for d in dirnames if (here / d).is_symlink()]
+        names = sorted([*linked_dirs, *(f for f in filenames if not f.startswith(_HIDDEN_PREFIXES))])
+        if _is_report_folder(here, filenames):  # `cd 台账 && zwgk check .` writes reports/ here
+            names = [n for n in names if n not in _REPORT_FILES]
+        for name in names:
+            file = here / name
+            rel = file.relative_to(folder).as_posix()
+            suffix = file.suffix.lower()
+            is_link = file.is_symlink()
+            real = os.path.realpath(file)
+            if is_link:
+                if not os.path.exists(real):
+                    problems.append(f"{rel}：符号链接的目标不存在或无法解析（{_readlink(file)}）")
+                    continue
+                outside = not _inside(real, root)
+                if os.path.isdir(real):
+                    if outside:
+                        problems.append(f"{rel}：是指向佐证目录之外的目录的符号链接（{real}），出于安全考虑拒绝读取；请把文件本身复制到佐证目录中")
+                    else:
+                        evidence.ignored.append(f"{rel}（指向目录内 {Path(os.path.relpath(real, root)).as_posix()} 的符号链接，不重复读取）")
+                    continue
+                if outside and (suffix in DATA_SUFFIXES or suffix in UNREADABLE_SUFFIXES):
+                    problems.append(f"{rel}：是指向佐证目录之外的符号链接（{real}），出于安全考虑拒绝读取；请把文件本身复制到佐证目录中")
+                    continue
+            if suffix in DATA_SUFFIXES:
+                refusal = file_refusal(file, rel)
+                if refusal:
+                    problems.append(refusal)
+                    continue
+                if real in chosen:
+                    _, other_rel, other_link = chosen[real]
+                    if other_link and not is_link:  # read the file under its own name
+                        chosen[real] = (file, rel, is_link)
+                        other_rel, rel = rel, other_rel
+                    evidence.ignored.append(f"{rel}（与 {other_rel} 是同一个文件，不重复读取）")
+                    continue
+                chosen[real] = (file, rel, is_link)
+            elif suffix in UNREADABLE_SUFFIXES and kind_of_stem(file.stem) is not None:
+                problems.append(f"{rel}：无法读取{UNREADABLE_SUFFIXES[suffix]}格式，请另存为 .xlsx 或 .csv")
+            else:
+                evidence.ignored.append(rel)
+    return [path for path, _, _ in chosen.values()]
+
+
+# What `zwgk check` writes into --out (checker/reporters): never evidence, so a second run over a
+# folder holding the first run's reports reads the same evidence and gives the same report.
+_REPORT_FILES = frozenset({"report.html", "report.json", "report.junit.xml", "report.sarif", "report.md", "violations.csv"})
+
+
+def _is_report_folder(folder: Path, filenames: list[str]) -> bool:
+    """A folder holding a zwgk report.json (checked by its first bytes, not only its name)."""
+    if "report.json" not in filenames or (folder / "report.json").is_symlink():
+        return False
+    try:
+        with (folder / "report.json").open("rb") as handle:
+            head = handle.read(256)
+    except OSError:
+        return False
+    return head.lstrip().startswith(b"{") and b'"summary"' in head and b'"as_of"' in head
+
+
+def _readlink(link: Path) -> str:
+    try:
+        return os.readlink(link)
+    except OSError:
+        return "?"
+
+
+def _looks_like_text(file: Path) -> bool:
+    with file.open("rb") as handle:
+        head = handle.read(4096)
+    if b"\x00" in head:
+        return False
+    for codec in ("utf-8", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(codec)().decode(head, final=False)
+            return True
+        except UnicodeDecodeError:
+            pass
+    return False
+
+
+@dataclass
+class WorkbookScan:
+    """What the pre-check found per sheet name: sheets calamine must not load (too large), and
+    formula cells without a calculated value (they would read as empty)."""
+
+    too_large: dict[str, str] = field(default_factory=dict)
+    formulas: dict[str, list[str]] = field(default_factory=dict)
+
+
+def check_workbook(file: Path, rel: str) -> WorkbookScan:
+    """Refuse a workbook that is not what its name says, or that would exhaust memory.
+
+    Raises `EvidenceError` for the whole file: empty, encrypted (an OLE container where a ZIP
+    should be), a renamed text file, a broken ZIP, too many parts, too much unpacked data, a
+    compression ratio or a packed stream larger than declared (a ZIP bomb). For .xlsx/.xlsm it
+    also reads each sheet's XML once, as a stream, to find the extent of its cells and formula
+    cells without a value; sheets are then skipped by the caller.
+    """
+    suffix = file.suffix.lower()
+    with file.open("rb") as handle:
+        head = handle.read(8)
+    if not head:
+        raise EvidenceError(f"{rel}：文件为空（0 字节），不是有效的 Excel 工作簿")
+    if suffix not in _ZIP_SUFFIXES:
+        return WorkbookScan()  # .xls: an OLE file that calamine reads; only the size limit applies
+    unreadable = f"{rel}：无法作为 Excel 工作簿读取（文件损坏、加密或并非 Excel 文件："
+    if head.startswith(_OLE_MAGIC):
+        raise EvidenceError(
+            f"{unreadable}这是设置了打开密码的加密工作簿，或是改了扩展名的旧版 .xls 文件。"
+            "请在 Excel/WPS 中取消打开密码后另存为 .xlsx；旧版 .xls 文件请把扩展名改回 .xls）"
+        )
+    if not head.startswith(_ZIP_MAGIC):
+        if _looks_like_text(file):
+            raise EvidenceError(
+                f"{unreadable}内容是文本，可能是把 CSV 文件的扩展名改成了 {suffix}。请把扩展名改回 .csv，或在 Excel/WPS 中打开后另存为 .xlsx）"
+            )
+        raise EvidenceError(f"{unreadable}文件开头不是 Excel 工作簿的 ZIP 格式）")
+    broken = f"{unreadable}ZIP 结构不完整或已损坏，可能是下载或复制没有完成，请重新获取文件）"
+    try:
+        with zipfile.ZipFile(file) as archive:
+            infos = archive.infolist()
+            names = _sheet_names(archive, infos) if suffix in _XML_SHEET_SUFFIXES else {}
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, struct.error, NotImplementedError):
+        raise EvidenceError(broken) from None
+    if len(infos) > MAX_ZIP_MEMBERS:
+        raise EvidenceError(f"{rel}：工作簿包含 {len(infos)} 个部件，超过上限 {MAX_ZIP_MEMBERS} 个，疑似“ZIP 炸弹”，已拒绝")
+    total = sum(info.file_size for info in infos)
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise EvidenceError(f"{rel}：工作簿解压后共 {_mb(total)}，超过上限 {_mb(MAX_UNCOMPRESSED_BYTES)}，疑似“ZIP 炸弹”，已拒绝")
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise EvidenceError(f"{rel}：工作簿的部件 {info.filename} 经过 ZIP 加密，无法读取；请取消密码后另存为 .xlsx")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise EvidenceError(f"{rel}：工作簿的部件 {info.filename} 使用了 Excel 不使用的压缩方式（{info.compress_type}），已拒绝")
+        if info.file_size > COMPRESSION_RATIO_FLOOR and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
+            ratio = info.file_size // max(info.compress_size, 1)
+            raise EvidenceError(
+                f"{rel}：工作簿的部件 {info.filename} 压缩比为 {ratio}:1（{_mb(info.compress_size)} 解压为 {_mb(info.file_size)}），"
+                f"超过上限 {MAX_COMPRESSION_RATIO}:1，疑似“ZIP 炸弹”，已拒绝"
+            )
+    scan = WorkbookScan()
+    try:
+        with file.open("rb") as handle:
+            for info in infos:
+                is_sheet = suffix in _XML_SHEET_SUFFIXES and _is_worksheet(info.filename)
+                if not is_sheet and info.compress_size <= _VERIFY_PACKED:
+                    continue
+                chunks = _inflate(handle, info, rel)
+                if not is_sheet:
+                    for _ in chunks:  # only the size check matters here
+                        pass
+                    continue
+                name = names.get(info.filename)
+                found = _scan_sheet(chunks, rel, name)
+                if found is None:
+                    continue
+                label, problem = found
+                if name is None and problem[0]:
+                    raise EvidenceError(problem[0])
+                if problem[0]:
+                    scan.too_large[label] = problem[0]
+                if problem[1]:
+                    scan.formulas[label] = problem[1]
+    except (zlib.error, OSError, struct.error):
+        raise EvidenceError(broken) from None
+    return scan
+
+
+def _is_worksheet(name: str) -> bool:
+    return bool(re.fullmatch(r"xl/worksheets/[^/]+\.xml", name, flags=re.IGNORECASE))
+
+
+def _sheet_names(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> dict[str, str]:
+    """{worksheet part: sheet name} from xl/workbook.xml and its relationships; {} if unreadable.
+
+    Read with ElementTree only when small (both are a few KB in any real workbook); the expat
+    parser Python ships refuses entity-expansion bombs and never fetches external entities.
+    """
+    import xml.etree.ElementTree as ET
+
+    sizes = {info.filename: info.file_size for info in infos}
+    wanted = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+    if any(sizes.get(name, 1 << 30) > 16 * 1024 * 1024 for name in wanted):
+        return {}
+    try:
+        book = ET.fromstring(archive.read(wanted[0]))
+        rels = ET.fromstring(archive.read(wanted[1]))
+    except (KeyError, ET.ParseError, zipfile.BadZipFile, zlib.error, OSError):
+        return {}
+    targets = {rel.get("Id"): rel.get("Target") or "" for rel in rels if rel.tag.rsplit("}", 1)[-1] == "Relationship"}
+    parts: dict[str, str] = {}
+    for element in book.iter():
+        if element.tag.rsplit("}", 1)[-1] != "sheet":
+            continue
+        rid = next((v for k, v in element.attrib.items() if k.rsplit("}", 1)[-1] == "id"), None)
+        target = targets.get(rid)
+        name = element.get("name")
+        if target and name is not None:
+            part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            parts[part] = name
+    return parts
+
+
+def _inflate(handle: Any, info: zipfile.ZipInfo, rel: str) -> Iterator[bytes]:
+    """A ZIP part's unpacked bytes in chunks, refusing to produce more than the directory says.
+
+    The size limits above trust the declared sizes; a crafted stream that unpacks to more than
+    declared is caught here, at the first byte over, before any reader sees it.
+    """
+    handle.seek(info.header_offset)
+    local = handle.read(30)
+    if len(local) < 30 or local[:4] != b"PK\x03\x04":
+        raise zlib.error("bad local header")
+    name_length, extra_length = struct.unpack("<HH", local[26:30])
+    handle.seek(info.header_offset + 30 + name_length + extra_length)
+    inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
+    left, produced, packed = info.compress_size, 0, b""
+    while left > 0 or packed:
+        if not packed:
+            packed = handle.read(min(_CHUNK, left))
+            if not packed:
+                raise zlib.error("truncated")
+            left -= len(packed)
+        if inflater is None:
+            data, packed = packed, b""
+        else:
+            data = inflater.decompress(packed, min(_CHUNK, info.file_size - produced + 1))
+            packed = inflater.unconsumed_tail
+        produced += len(data)
+        if produced > info.file_size:
+            raise EvidenceError(
+                f"{rel}：工作簿的部件 {info.filename} 解压后超过其声明的大小（{_mb(info.file_size)}），ZIP 结构被篡改或是“ZIP 炸弹”，已拒绝"
+            )
+        if data:
+            yield data
+        if inflater is not None and inflater.eof:
+            break
+
+
+def _scan_sheet(chunks: Iterator[bytes], rel: str, name: str | None) -> tuple[str, tuple[str | None, list[str]]] | None:
+    """One pass over a sheet's XML: the grid calamine will allocate, and formulas without values.
+
+    The grid spans A1 to the largest row and column any cell names; cells without a reference
+    are counted conservatively (every cell in one row, every row tag). Ordinary sheets (columns
+    A-Z, rows below 100000) are settled by two searches per chunk; the rest are counted exactly.
+    Returns (sheet label, (too-large message, formula messages)), or None when all is well.
+    """
+    exact = False
+    max_row = max_col = row_tags = cells_without_ref = total_cells = 0
+    formulas: dict[tuple[int, int], str] = {}
+    pending = overlap = b""
+    for data in itertools.chain(chunks, [None]):
+        # Each window ends just before a "<", so no element is cut at its end; it starts with the
+        # last 64 KB of the previous one (from a "<"), so a cell cut in two is seen whole. Seeing
+        # a reference twice changes no maximum, and counts only err upwards.
+        buffer = pending + (data or b"")
+        cut = len(buffer) if data is None else buffer.rfind(b"<")
+        if cut <= 0:
+            pending = buffer
+            continue
+        pending = buffer[cut:]
+        window = overlap + buffer[:cut]
+        if b"\t" in window or b"\n" in window or b"\r" in window:
+            window = window.translate(_SPACES)
+        if not exact and (_NOT_SMALL.search(window) or _unusual_cells(window)):
+            exact = True  # what came before is within the small bounds
+            if overlap:
+                max_row, max_col = _SMALL_ROWS, _SMALL_COLUMNS
+        if exact:
+            letters = set(_REF_LETTERS.findall(window))
+            max_col = max(max_col, *(_column_index(x.decode().upper()) + 1 for x in letters)) if letters else max_col
+            rows = _REF_LONG_ROW.findall(window) or _REF_ROW.findall(window)
+            max_row = max(max_row, max(map(int, rows), default=0))
+            if _unusual_cells(window) and _CELL_WITHOUT_REF.search(window):
+                cells_without_ref += 1
+                total_cells += len(_ANY_CELL.findall(window))
+                tags = _ROW_TAG.findall(window)
+                row_tags = max(row_tags, max(map(int, tags), default=0), window.count(b"row"))
+        if len(formulas) <= MAX_PROBLEMS_PER_COLUMN and _found(_ANY_FORMULA, window):
+            for match in _FORMULA_WITHOUT_VALUE.finditer(window):
+                ref = _REF_IN_ATTRS.search(match.group(1))
+                if ref is not None:
+                    key = (int(ref.group(2)), _column_index(ref.group(1).decode()))
+                    formulas.setdefault(key, (match.group(2) or b"").decode("utf-8", "replace"))
+        start = window.find(b"<", max(0, len(window) - _OVERLAP))
+        overlap = window[start:] if start >= 0 else b""
+    if cells_without_ref:
+        max_row, max_col = max(max_row, row_tags), max(max_col, total_cells)
+    too_large = None
+    if exact and max_row * max_col > MAX_SHEET_CELLS:
+        where = location(rel, name) if name is not None else f"{rel}（工作表部件）"
+        too_large = (
+            f"{where}：工作表的数据区过大（从 A1 到第 {max_row} 行、第 {max_col} 列，共 {max_row * max_col} 个单元格，"
+            f"上限 {MAX_SHEET_CELLS} 个），未读取。请删除远处多余的单元格（按 Ctrl+End 可定位到最后一个单元格），或把数据拆分到多个文件"
+        )
+    messages = []
+    for n, ((row, column), text) in enumerate(sorted(formulas.items())):
+        if n == MAX_PROBLEMS_PER_COLUMN:
+            messages.append(f"{location(rel, name)}：另有公式单元格没有计算结果，未逐条列出")
+            break
+        messages.append(
+            f"{location(rel, name, row)} {column_letter(column)}列：单元格是公式（={clip(text.strip(), 40)}），但文件中没有保存计算结果，"
+            "读取时只能当作空白。请在 Excel/WPS 中打开并保存（保存时会计算公式），或把公式改为数值"
+        )
+    if too_large is None and not messages:
+        return None
+    return name if name is not None else "?", (too_large, messages)
+
+
+def _unusual_cells(window: bytes) -> bool:
+    """A cell not starting `<c r="`, or any element named `c` with a namespace prefix (<x:c>).
+
+    Two counts settle the usual case (every `<c` in the window opens `<c r="`); only otherwise
+    does a regular expression look at each `<c`, which is several times slower than the counts."""
+    if window.count(b"<c") != window.count(b'<c r="') and _CELL_NOT_REF_FIRST.search(window):
+        return True
+    return _PREFIXED_CELL.search(window) is not None
+
+
+def _found(patterns: tuple[re.Pattern[bytes], ...], data: bytes) -> bool:
+    return any(p.search(data) for p in patterns)
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for ch in letters:
+        index = index * 26 + ord(ch) - 64
+    return index - 1

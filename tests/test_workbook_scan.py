@@ -1,0 +1,83 @@
+"""The streaming pre-scan of worksheet XML (`checker.evidence.load._scan_sheet`): it must find the
+grid calamine would allocate wherever the far cell is — in the first window, after many ordinary
+rows, cut across a chunk boundary, behind a namespace prefix or without a reference — and must
+let an ordinary sheet through, up to the limit exactly."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from checker.evidence.load import MAX_SHEET_CELLS, _scan_sheet
+
+HEAD = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+TAIL = b"</sheetData></worksheet>"
+
+
+def rows(n: int, start: int = 1) -> bytes:
+    return b"".join(
+        b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>ZX-%d</t></is></c><c r="B%d"><v>%d</v></c></row>' % (r, r, r, r, r)
+        for r in range(start, start + n)
+    )
+
+
+def chunked(data: bytes, size: int) -> Iterator[bytes]:
+    for i in range(0, len(data), size):
+        yield data[i : i + size]
+
+
+def scan(xml: bytes, size: int = 1 << 20) -> tuple[str | None, list[str]] | None:
+    found = _scan_sheet(chunked(xml, size), "consultations.xlsx", "consultations")
+    return None if found is None else found[1]
+
+
+def test_an_ordinary_sheet_passes() -> None:
+    assert scan(HEAD + rows(2000) + TAIL, size=997) is None
+
+
+@pytest.mark.parametrize("size", [64, 1000, 1 << 20])
+def test_a_far_cell_after_many_rows_is_found_at_any_chunk_size(size: int) -> None:
+    xml = HEAD + rows(3000) + b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>' + TAIL
+    result = scan(xml, size)
+    assert result is not None and result[0] is not None
+    assert "第 1048576 行、第 16384 列" in result[0]
+
+
+def test_the_limit_is_columns_a_to_z_over_all_rows() -> None:
+    at_limit = HEAD + rows(10) + b'<row r="1048576"><c r="Z1048576"><v>1</v></c></row>' + TAIL
+    assert 26 * 1_048_576 == MAX_SHEET_CELLS
+    assert scan(at_limit) is None
+    over = HEAD + rows(10) + b'<row r="1048576"><c r="AA1048576"><v>1</v></c></row>' + TAIL
+    result = scan(over)
+    assert result is not None and result[0] is not None and "第 27 列" in result[0]
+
+
+def test_a_two_letter_column_on_a_short_sheet_is_counted_not_refused() -> None:
+    xml = HEAD + rows(100) + b'<row r="101"><c r="AB101"><v>1</v></c></row>' + TAIL
+    assert scan(xml) is None
+
+
+def test_a_namespaced_cell_is_counted() -> None:
+    xml = HEAD.replace(b"<sheetData>", b'<x:sheetData xmlns:x="urn:x">') + rows(5) + b'<x:c r="XFD1048576"><x:v>1</x:v></x:c>' + TAIL
+    result = scan(xml)
+    assert result is not None and result[0] is not None
+
+
+def test_cells_without_references_are_counted_conservatively() -> None:
+    many = b"<c><v>1</v></c>" * 40
+    xml = HEAD + b"".join(b'<row r="%d">%s</row>' % (r, many) for r in range(1, 11)) + b'<row r="1048576"><c><v>1</v></c></row>' + TAIL
+    result = scan(xml)
+    assert result is not None and result[0] is not None
+
+
+def test_a_formula_without_a_value_is_named_by_row_and_column() -> None:
+    xml = HEAD + rows(3) + b'<row r="4"><c r="E4"><f>D4+1</f></c></row>' + TAIL
+    result = scan(xml)
+    assert result is not None and result[0] is None
+    assert any("第4行" in m and "E列" in m and "=D4+1" in m for m in result[1]), result[1]
+
+
+def test_a_formula_with_its_value_is_fine() -> None:
+    xml = HEAD + rows(3) + b'<row r="4"><c r="E4"><f>D4+1</f><v>5</v></c></row>' + TAIL
+    assert scan(xml) is None
