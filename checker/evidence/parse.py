@@ -95,7 +95,13 @@ def datetime_from_normalised(normalised: pl.Expr, text: pl.Expr) -> pl.Expr:
     )
     # A serial-looking cell must not fall through to the text parsers ("44927.5" is no date text).
     moment = pl.when(is_serial).then(from_serial).when(has_offset).then(with_offset).otherwise(pl.coalesce(parsed))
-    return _plausible(moment)
+    return _plausible(pl.when(_leap_second(normalised)).then(None).otherwise(moment))
+
+
+def _leap_second(text: pl.Expr) -> pl.Expr:
+    """True where a time has 60 seconds: the parser would roll 23:59:60 over into the next day,
+    and Beijing time has no leap seconds (a 60th minute is already refused by the parser)."""
+    return text.str.contains(":60", literal=True)
 
 
 def _plausible(moment: pl.Expr) -> pl.Expr:
@@ -127,7 +133,10 @@ def parse_datetime_series(raw: pl.Series) -> pl.Series:
     fmt = max(_FAST_FORMATS, key=lambda f: sample.str.to_datetime(f, strict=False, time_unit="us").null_count() * -1)
     # The strict format on the cells as they are: a cell with spaces around it misses here and
     # is cleaned on the slow path, like every other cell the format does not fit.
-    fast = frame.select(_plausible(pl.col("raw").str.to_datetime(fmt, strict=False, time_unit="us")).alias("v")).get_column("v")
+    moment = pl.col("raw").str.to_datetime(fmt, strict=False, time_unit="us")
+    if "%S" in fmt:
+        moment = pl.when(_leap_second(pl.col("raw"))).then(None).otherwise(moment)
+    fast = frame.select(_plausible(moment).alias("v")).get_column("v")
     missed = raw.is_not_null() & fast.is_null()
     if missed.any():
         rest = frame.filter(missed).select(clean(pl.col("raw")).alias("text"))
