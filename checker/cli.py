@@ -450,7 +450,12 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         click.echo(f"用法错误：{exc.format_message()}（用 zwgk --help 查看用法）", err=True)
         return _exit(EXIT_ERROR, argv)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as exc:
+        # click turns Ctrl-C (and end of input at a prompt) into Abort; an interrupt is not bad
+        # evidence, so it keeps the shell's 128 + SIGINT rather than exit 2.
+        if isinstance(exc.__cause__, KeyboardInterrupt):
+            click.echo("已中断。", err=True)
+            return _exit(130, argv)
         click.echo("已中止。", err=True)
         return _exit(EXIT_ERROR, argv)
     except KeyboardInterrupt:
