@@ -106,6 +106,22 @@ def test_reply_before_receipt_is_reported() -> None:
     assert finding.violations[0].message == "答复时间 2022-05-09 10:00 早于收到时间 2022-05-10 10:00，记录可能有误"
 
 
+def test_reply_earlier_the_same_day_is_reported_but_a_bare_date_is_not() -> None:
+    """09:00 for a request of 10:00 the same day is a wrong record; a reply typed as a date
+    without its time (read as 00:00) on the day of receipt is not."""
+    base = {"department": "指挥处", "channel": "online_platform", "received_at": "2022-05-10 10:00"}
+    records = {
+        "consultation": [
+            {**base, "id": "EARLY", "replied_at": "2022-05-10 09:00"},
+            {**base, "id": "DATE", "replied_at": "2022-05-10"},
+            {**base, "id": "LATER", "replied_at": "2022-05-10 11:00"},
+        ]
+    }
+    finding = _run(_pack(DEADLINE), records).findings[0]
+    assert [(v.record_id, v.message) for v in finding.violations] == [("EARLY", "答复时间 2022-05-10 09:00 早于收到时间 2022-05-10 10:00，记录可能有误")]
+    assert finding.measured["end_before_start"] == 1
+
+
 def test_deadline_past_calendar_coverage_still_settles_when_decidable() -> None:
     """A 2026-12-30 receipt with N=20 ends in 2027, past the data; a reply on 2026-12-31 is
     certainly on time, and an open one on an as-of inside coverage is certainly pending."""

@@ -14,6 +14,8 @@ Statuses
     on time: the end is on or before the deadline day (``hours``: the deadline moment).
     late: the end is after it. overdue: no end and the deadline day is before ``--as-of``.
     pending: no end and the deadline day is on or after ``--as-of``.
+    end before start: a failing violation ("记录可能有误"): an earlier day, or an earlier time
+    the same day when both cells have one (an end at 00:00 is taken as a bare date).
 
 Example (PASS / FAIL)::
 
@@ -200,6 +202,14 @@ def evaluate(check: DeadlineCheck, frame: pl.DataFrame, ctx: EvalContext, spec: 
     overdue = ~has_end & deadline_passed
     pending = ~has_end & ~deadline_passed
     before_start = has_end & (work.get_column("__ed").fill_null(0).to_numpy() < start_days)
+    if work.schema["__start"] == pl.Datetime("us") and work.schema["__end"] == pl.Datetime("us"):
+        # A reply at 09:00 to a request received at 10:00 the same day is as wrong as one dated
+        # the day before. An end at 00:00 is taken as a date typed without its time (a reply
+        # dated 2022-03-05 to a request of 2022-03-05 10:00 is fine) and compared by day.
+        same_day_earlier = work.select(
+            ((pl.col("__ed") == pl.col("__sd")) & (pl.col("__end") < pl.col("__start")) & (pl.col("__end").dt.time() != dt.time(0))).fill_null(False)
+        ).to_series()
+        before_start |= same_day_earlier.to_numpy()
     on_time = has_end & ~late & ~before_start
 
     measured: dict[str, Any] = {
