@@ -265,6 +265,11 @@ def test_references_are_checked_only_when_the_referenced_kind_is_provided(tmp_pa
             b"id,department\n\xff\xff,x\n",
             "consultations.csv：无法识别文件编码（既不是 UTF-8 也不是 GBK/GB18030，第 14 字节处无法解码）。请在 Excel/WPS 中另存为 “CSV UTF-8”",
         ),
+        (
+            "consultations.csv",
+            '编号,责任部门,渠道,收到时间,答复时间\nC-1,指挥处,网站留言,2022-03-05,\n"C-2,指挥处",网站留言,2022-03-05,\nC-3,"指挥处,网站留言,2022-03-06,\nC-4,指挥处,网站留言,2022-03-07,\n'.encode(),
+            'consultations.csv 第4行：英文双引号（"）不配对，从这一行起到文件末尾无法分开各行。请删除多余的引号；单元格内容本身含有引号时，用两个引号（""）表示一个',
+        ),
         ("consultations.xlsx", b"not a zip", None),
         ("consultations.et", b"WPS", "consultations.et：无法读取WPS 表格格式，请另存为 .xlsx 或 .csv"),
         ("咨询.csv", b"a,b\n1,2\n", None),
@@ -272,7 +277,7 @@ def test_references_are_checked_only_when_the_referenced_kind_is_provided(tmp_pa
     ids=[
         "empty", "blank-lines", "header-only-bom", "header-only-blank-row", "yaml-comments-only", "json-empty-list",
         "json-not-list", "json-syntax", "json-record-not-mapping", "ragged-row", "very-ragged-row", "empty-header",
-        "duplicate-field-header", "duplicate-extra-header", "reserved-header", "bad-bom", "undecodable", "broken-xlsx",
+        "duplicate-field-header", "duplicate-extra-header", "reserved-header", "bad-bom", "undecodable", "unpaired-quote", "broken-xlsx",
         "wps-et", "unknown-stem",
     ],
 )  # fmt: skip

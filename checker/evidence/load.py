@@ -369,6 +369,9 @@ def _read_csv_bytes(data: bytes, encoding: str, rel: str, kind: str) -> SourceTa
 def _csv_structure_problems(data: bytes, separator: str, rel: str, detail: str) -> list[str]:
     """The slow path, taken only when polars refuses a file: find the rows at fault."""
     text = data.decode("utf-8")
+    quoting = _quote_problem(text, separator, rel)
+    if quoting:
+        return [quoting]
     problems: list[str] = []
     try:
         records = list(csv.reader(io.StringIO(text), delimiter=separator))
@@ -385,6 +388,22 @@ def _csv_structure_problems(data: bytes, separator: str, rel: str, detail: str) 
         if len(problems) == MAX_PROBLEMS_PER_COLUMN:
             break
     return problems or [f"{rel}：CSV 格式错误，无法读取（{detail.splitlines()[0]}）"]
+
+
+def _quote_problem(text: str, separator: str, rel: str) -> str | None:
+    """The record whose double quotes do not pair up (a quote opened and never closed swallows
+    every later line into one cell), numbered as Excel numbers rows; None if quoting is fine."""
+    reader = csv.reader(io.StringIO(text), delimiter=separator, strict=True)
+    records = 0
+    try:
+        for _ in reader:
+            records += 1
+    except csv.Error:
+        return (
+            f"{location(rel, None, records + 1)}：英文双引号（\"）不配对，从这一行起到文件末尾无法分开各行。"
+            "请删除多余的引号；单元格内容本身含有引号时，用两个引号（\"\"）表示一个"
+        )
+    return None
 
 
 def _with_header(frame: pl.DataFrame, kind: str, rel: str, sheet: str | None, encoding: str | None, first_row: int) -> SourceTable:
