@@ -183,6 +183,30 @@ def test_extra_columns_kept_blank_rows_skipped_row_numbers_kept(tmp_path: Path) 
     assert frame.select("_row", "id", "经办人").rows() == [(3, "C-1", "小王"), (5, "C-2", None)]
 
 
+def test_rows_with_a_blank_first_cell_and_white_space_only_cells(tmp_path: Path) -> None:
+    """Blank rows are found from their first cell; a row whose first cell is blank but which
+    holds data elsewhere is a record with a missing id. Any Unicode white space (em space,
+    no-break space) makes a cell blank: not a problem in an optional field, missing in a
+    required one; surrounding it a value is trimmed."""
+    (tmp_path / "consultations.csv").write_text(
+        "编号,责任部门,渠道,收到时间,答复时间\n"
+        "\u2003,\u00a0,,,\n"
+        ",指挥处,网站留言,2022-03-05 10:00,\n"
+        "C-2,\u2003,网站留言,2022-03-05 11:00,\u2003\n"
+        "C-3,\u2003指挥处\u00a0,网站留言,2022-03-05 12:00,\u3000\n",
+        encoding="utf-8",
+    )
+    assert _problems(tmp_path) == [
+        "consultations.csv 第3行 A列（编号）：必填项为空",
+        "consultations.csv 第4行 B列（责任部门）：必填项为空",
+    ]
+    (tmp_path / "consultations.csv").write_text(
+        "编号,责任部门,渠道,收到时间,答复时间\n\u2003,\u00a0,,,\nC-3,\u2003指挥处\u00a0,网站留言,2022-03-05 12:00,\u3000\n", encoding="utf-8"
+    )
+    frame = load_evidence(tmp_path).frame("consultation")
+    assert frame.select("_row", "id", "department", "replied_at").rows() == [(3, "C-3", "指挥处", None)]
+
+
 def test_tab_separated_and_department_suffixes(tmp_path: Path) -> None:
     (tmp_path / "咨询答复台账（治安支队）.csv").write_text("编号\t责任部门\t渠道\t收到时间\t答复时间\nC-1\t治安支队\t网站留言\t2022-03-05\t\n", encoding="utf-8")
     evidence = load_evidence(tmp_path)

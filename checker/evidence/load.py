@@ -348,6 +348,9 @@ def _read_csv_bytes(data: bytes, encoding: str, rel: str, kind: str) -> SourceTa
     columns = max(max((len(r) for r in _head_records(data, separator)), default=1), first_line.count(separator.encode()) + 1)
     if columns > MAX_COLUMNS:
         raise EvidenceError(f"{rel}：第一行有 {columns} 列，超过上限 {MAX_COLUMNS} 列（与 Excel 相同）")
+    frame = _read_csv_exact(data, separator, columns)
+    if frame is not None:
+        return _with_header(frame, kind, rel, None, encoding, first_row=1)
     width = columns + CSV_SPARE_COLUMNS
     # A synthetic header row of known width: shorter rows get empty cells, longer ones stay
     # visible in the spare columns (and are reported), all in polars' one pass.
@@ -364,6 +367,17 @@ def _read_csv_bytes(data: bytes, encoding: str, rel: str, kind: str) -> SourceTa
     except pl.exceptions.NoDataError as exc:
         raise EvidenceError(f"{rel}：CSV 格式错误，无法读取（{str(exc).splitlines()[0]}）") from None
     return _with_header(frame, kind, rel, None, encoding, first_row=1)
+
+
+def _read_csv_exact(data: bytes, separator: str, columns: int) -> pl.DataFrame | None:
+    """The common case at full speed: no row longer than the first records, the first line as
+    wide as any of them. polars reads the bytes as they are (no header line prepended, no spare
+    columns) and refuses anything else, which then takes the padded path with its messages."""
+    schema = {f"c{i}": pl.String for i in range(columns)}
+    try:
+        return pl.read_csv(data, has_header=False, schema=schema, separator=separator, truncate_ragged_lines=False, raise_if_empty=False)
+    except (pl.exceptions.ComputeError, pl.exceptions.SchemaError, pl.exceptions.ShapeError):
+        return None
 
 
 def _csv_structure_problems(data: bytes, separator: str, rel: str, detail: str) -> list[str]:
@@ -424,8 +438,13 @@ def _with_header(frame: pl.DataFrame, kind: str, rel: str, sheet: str | None, en
     header_row = first_row + header_index
     header = [("" if v is None else str(v)).strip() for v in head[header_index]]
     body = frame.slice(header_index + 1).with_row_index("_row", offset=header_row + 1).with_columns(pl.col("_row").cast(pl.Int64))
-    # Blank rows are not records (Excel leaves them everywhere); everything else is kept.
-    body = body.filter(~pl.all_horizontal([parse.blank(pl.col(c)) for c in columns]))
+    # Blank rows are not records (Excel leaves them everywhere); everything else is kept. A blank
+    # row has a blank first cell: the other cells are looked at only in those rows.
+    maybe_blank = body.filter(parse.blank(pl.col(columns[0])))
+    if maybe_blank.height:
+        blank_rows = maybe_blank.filter(pl.all_horizontal([parse.blank(pl.col(c)) for c in columns[1:]] or [pl.lit(True)])).get_column("_row")
+        if blank_rows.len():
+            body = body.filter(~pl.col("_row").is_in(blank_rows.implode()))
     width = max((i + 1 for i, name in enumerate(header) if name), default=0)
     problems = []
     for i, name in enumerate(header[:width]):
@@ -833,8 +852,15 @@ def type_table(table: SourceTable) -> tuple[pl.DataFrame | None, list[str]]:
             raw = pl.col(mapped[f.name][0])
             bad = (~parse.blank(raw) & pl.col(f"__t:{f.name}").is_null()) if f.type != "text" else pl.lit(False)
             tests[f.name] = (bad, parse.blank(raw) if f.presence == "required" else pl.lit(False))
-    # One pass counts the problems of every field; only fields with some are looked at again.
-    counts = work.select((bad | missing).sum().alias(name) for name, (bad, missing) in tests.items()).row(0, named=True) if tests else {}
+    # One cheap pass finds the fields that may have problems; only those are looked at again.
+    # A problem cell always parses to null (a blank cell does too, see parse.blank), so null
+    # parses - of cells holding something, for optional fields - bound the problems from above.
+    maybe = {
+        f.name: pl.col(f"__t:{f.name}").is_null() & (pl.lit(True) if f.presence == "required" else pl.col(mapped[f.name][0]).is_not_null())
+        for f in spec.fields
+        if f.name in tests
+    }
+    counts = work.select(test.sum().alias(name) for name, test in maybe.items()).row(0, named=True) if maybe else {}
     for f in spec.fields:
         if not counts.get(f.name):
             continue

@@ -37,19 +37,20 @@ _YEAR_MIN, _YEAR_MAX = 1900, 2200
 # 2022-03-05, 2022/3/5, 2022.3.5, 2022年3月5日 (only the date part: "14:30:15.5" keeps its dot).
 _DATE_PART = r"^(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*[日号]?"
 _OFFSET = r"\d:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})$"
-_WHITE = " \t\r\n\u3000\u00a0"
 
 DATE_HINT = "应为 2022-03-05、2022/3/5、2022.3.5 或 2022年3月5日 等格式，可带时间 14:30 或 14时30分"
 
 
 def blank(col: pl.Expr) -> pl.Expr:
-    """True where a cell holds nothing but white space (or is null)."""
+    """True where a cell holds nothing but white space (or is null): exactly where `clean` gives
+    null, since both take Unicode's White_Space (full-width and no-break spaces included).
+    Every field parser starts from `clean`, so a blank cell never parses to a value."""
     return col.is_null() | ~col.str.contains(r"\S")
 
 
 def clean(col: pl.Expr) -> pl.Expr:
-    """Trim white space (incl. full-width) and turn empty cells into null."""
-    stripped = col.str.strip_chars(_WHITE)
+    """Trim white space (Unicode's, incl. full-width and no-break) and turn empty cells into null."""
+    stripped = col.str.strip_chars()
     return pl.when(stripped == "").then(None).otherwise(stripped)
 
 
