@@ -41,7 +41,7 @@ from checker.checks.base import (
     field_problems,
     moment_text,
     status_of,
-    violation,
+    violations_from_columns,
 )
 from checker.errors import CalendarError
 from checker.evidence.load import location
@@ -339,32 +339,21 @@ def _violations(
     ids = sub.get_column("id").to_list() if "id" in sub.columns else [None] * sub.height
     depts = sub.get_column("department").to_list() if "department" in sub.columns else [None] * sub.height
     files, sheets, rows = (sub.get_column(c).to_list() for c in ("_file", "_sheet", "_row"))
-    out = []
+    expected, actual, message = [], [], []
     for j in range(len(idx)):
         note = notes[j]
+        expected.append(f"不晚于 {due[j]}（{period}内{note}）")
         if is_before[j]:
-            actual = ends[j]
-            message = f"{end_label} {ends[j]} 早于{start_label} {starts[j]}，记录可能有误"
+            actual.append(ends[j])
+            message.append(f"{end_label} {ends[j]} 早于{start_label} {starts[j]}，记录可能有误")
         elif is_late[j]:
-            actual = ends[j]
+            actual.append(ends[j])
             if hours:  # exactly timedelta.total_seconds() / 3600, as the rule's unit is hours
                 over = f"超时 {over_hours[j] / 10**6 / 3600:.1f} 小时"
             else:
                 over = f"超期 {over_days[j]} {'个工作日' if in_calendar[j] else '天'}"
-            message = f"{start_label} {starts[j]}，应不晚于 {due[j]}，实际{end_label} {ends[j]}，{over}{note}"
+            message.append(f"{start_label} {starts[j]}，应不晚于 {due[j]}，实际{end_label} {ends[j]}，{over}{note}")
         else:
-            actual = f"截至 {as_of} 未填写{end_label}"
-            message = f"{start_label} {starts[j]}，应不晚于 {due[j]}，截至 {as_of} 仍无{end_label}（已逾期）{note}"
-        out.append(
-            violation(
-                record_id=ids[j],
-                department=depts[j],
-                file=files[j],
-                sheet=sheets[j],
-                row=rows[j],
-                expected=f"不晚于 {due[j]}（{period}内{note}）",
-                actual=actual,
-                message=message,
-            )
-        )
-    return out
+            actual.append(f"截至 {as_of} 未填写{end_label}")
+            message.append(f"{start_label} {starts[j]}，应不晚于 {due[j]}，截至 {as_of} 仍无{end_label}（已逾期）{note}")
+    return violations_from_columns(ids, depts, files, sheets, rows, expected, actual, message)

@@ -87,6 +87,7 @@ def render(report: Report, *, fail_on: str = "major") -> str:
     css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
     js = (TEMPLATES / "report.js").read_text(encoding="utf-8")
     rules = _rule_views(report)
+    departments = _all_departments(report)
     judged = verdict(report, fail_on)
     counted = {f.rule_id for f in judged.counted}
     context: dict[str, Any] = {
@@ -94,9 +95,9 @@ def render(report: Report, *, fail_on: str = "major") -> str:
         "verdict": judged,
         "verdict_rules": [r for r in rules if r.finding.rule_id in counted],
         "rules": rules,
-        "matrix": _matrix(report, rules),
-        "charts": _charts(report),
-        "filter_departments": _filter_departments(report),
+        "matrix": _matrix(report, rules, departments),
+        "charts": _charts(report, departments),
+        "filter_departments": _filter_departments(report, departments),
         "missing_kinds": [(k, kind_label(k), _rules_of_kind(report, k)) for k in report.summary.kinds_without_evidence],
         "evidence": [(e, kind_label(e.kind)) for e in report.summary.evidence],
         "status_zh": STATUS_ZH,
@@ -179,21 +180,21 @@ def _all_departments(report: Report) -> list[str]:
     return [*seen, *extra]
 
 
-def _filter_departments(report: Report) -> list[str]:
-    names = _all_departments(report)
+def _filter_departments(report: Report, departments: list[str]) -> list[str]:
+    names = list(departments)
     if any(v.department is None for f in report.findings for v in f.violations):
         names.append(NO_DEPARTMENT)
     return names
 
 
-def _matrix(report: Report, rules: list[RuleView]) -> MatrixView:
+def _matrix(report: Report, rules: list[RuleView], all_departments: list[str]) -> MatrixView:
     """Departments × rules that have violations: who fell short of what."""
     columns = [r for r in rules if r.finding.violations]
     counts: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0])
     for r in columns:
         for v in r.finding.violations:
             counts[(v.department or NO_DEPARTMENT, r.number)][1 if v.waived else 0] += 1
-    departments = _all_departments(report)
+    departments = list(all_departments)
     if any(dept == NO_DEPARTMENT for dept, _ in counts):
         departments.append(NO_DEPARTMENT)
     rows = []
@@ -209,20 +210,33 @@ def _rules_of_kind(report: Report, kind: str) -> int:
     return sum(1 for f in report.findings if f.kind == kind)
 
 
-def _charts(report: Report) -> list[tuple[str, str, str]]:
+def _charts(report: Report, departments: list[str]) -> list[tuple[str, str, str]]:
     """(title, note, svg) for each chart that has something to show."""
     s = report.summary
     charts = []
     status_bars = [Bar(STATUS_ZH[st], (Segment(s.by_status.get(st, 0), f"st-{st}", STATUS_ZH[st]),)) for st in STATUSES]
     charts.append(("规则检查结果", f"共 {s.findings} 条规则。", hbar_chart(status_bars, caption="规则检查结果（条）")))
 
+    # One pass over the violations for both the department and the month chart; a month is
+    # looked up once per distinct expected text (a city's year has a few hundred of them).
     by_dept: dict[str, Counter[str]] = defaultdict(Counter)
+    months: Counter[str] = Counter()
+    undated = 0
+    month_of: dict[str, str | None] = {}
     for f in report.findings:
         for v in f.violations:
-            if not v.waived:
-                by_dept[v.department or NO_DEPARTMENT][f.severity] += 1
+            if v.waived:
+                continue
+            by_dept[v.department or NO_DEPARTMENT][f.severity] += 1
+            month = month_of.get(v.expected, "")
+            if month == "":
+                month = month_of[v.expected] = due_month(v)
+            if month:
+                months[month] += 1
+            else:
+                undated += 1
     if by_dept:
-        position = {d: i for i, d in enumerate(_all_departments(report))}
+        position = {d: i for i, d in enumerate(departments)}
         order = sorted(by_dept, key=lambda d: (-sum(by_dept[d].values()), position.get(d, len(position)), d))
         bars = [Bar(d, tuple(Segment(by_dept[d][sev], f"sev-{sev}", SEVERITY_ZH[sev]) for sev in SEVERITIES)) for d in order]
         legend = [(f"sev-{sev}", f"{SEVERITY_ZH[sev]}规则") for sev in SEVERITIES]
@@ -234,17 +248,6 @@ def _charts(report: Report) -> list[tuple[str, str, str]]:
             )
         )
 
-    months: Counter[str] = Counter()
-    undated = 0
-    for f in report.findings:
-        for v in f.violations:
-            if v.waived:
-                continue
-            month = due_month(v)
-            if month:
-                months[month] += 1
-            else:
-                undated += 1
     if months:
         year = s.review_year
         keys = sorted(set(months) | {f"{year}-{m:02d}" for m in range(1, 13)})

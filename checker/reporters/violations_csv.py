@@ -44,10 +44,14 @@ def neutralise(text: str) -> str:
 
 def render_csv(report: Report) -> bytes:
     """The CSV bytes, built column-wise and written by polars (100k violations in well under a
-    second); byte for byte what `csv.writer` with minimal quoting writes (a test holds it to that)."""
+    second); byte for byte what `csv.writer` with minimal quoting writes (a test holds it to that).
+
+    Empty cells are null in the frame (polars writes nothing for null, but `""` for an empty
+    string). The rule's own columns are neutralised once per finding; the evidence-derived ones,
+    where a formula can hide, by one expression per column."""
     import polars as pl
 
-    columns: list[list[str]] = [[] for _ in HEADER]
+    columns: list[list[str | None]] = [[] for _ in HEADER]
     for f in report.findings:
         n = len(f.violations)
         if not n:
@@ -57,29 +61,36 @@ def render_csv(report: Report) -> bytes:
             (f.rule_id, f.title, f.pack, SEVERITY_ZH.get(f.severity, f.severity), STATUS_ZH.get(f.status, f.status)),
             strict=True,
         ):
-            column.extend([value] * n)
+            column.extend([neutralise(value) or None] * n)
         vs = f.violations
-        columns[5].extend([v.record_id or "" for v in vs])
-        columns[6].extend([v.department or "" for v in vs])
-        columns[7].extend([v.file or "" for v in vs])
-        columns[8].extend([v.sheet or "" for v in vs])
-        columns[9].extend(["" if v.row is None else str(v.row) for v in vs])
-        columns[10].extend([v.period or "" for v in vs])
-        columns[11].extend([v.expected for v in vs])
-        columns[12].extend([v.actual for v in vs])
-        columns[13].extend([v.message for v in vs])
-        columns[14].extend(["是" if v.waived else "" for v in vs])
-        columns[15].extend([v.waiver or "" for v in vs])
-        columns[16].extend([CHANGE_ZH.get(v.change or "", v.change or "") for v in vs])
+        columns[5].extend([v.record_id or None for v in vs])
+        columns[6].extend([v.department or None for v in vs])
+        columns[7].extend([v.file or None for v in vs])
+        columns[8].extend([v.sheet or None for v in vs])
+        columns[9].extend([None if v.row is None else str(v.row) for v in vs])
+        columns[10].extend([v.period or None for v in vs])
+        columns[11].extend([v.expected or None for v in vs])
+        columns[12].extend([v.actual or None for v in vs])
+        columns[13].extend([v.message or None for v in vs])
+        columns[14].extend(["是" if v.waived else None for v in vs])
+        columns[15].extend([v.waiver or None for v in vs])
+        columns[16].extend([CHANGE_ZH.get(v.change or "", v.change or "") or None for v in vs])
     names = [f"c{i}" for i in range(len(HEADER))]
-    frame = pl.DataFrame([pl.Series(name, [h, *column], dtype=pl.String) for name, h, column in zip(names, HEADER, columns, strict=True)])
-    frame = frame.select(
-        # polars writes "" for an empty string and nothing for null: empty cells become null.
-        pl.when(pl.col(c) == "").then(None).when(pl.col(c).str.contains(_FORMULA_PATTERN)).then("'" + pl.col(c)).otherwise(pl.col(c)).alias(c)
-        for c in names
+    frame = pl.DataFrame([pl.Series(name, column, dtype=pl.String) for name, column in zip(names, columns, strict=True)])
+    frame = frame.with_columns(
+        pl.when(pl.col(c).str.contains(_FORMULA_PATTERN)).then("'" + pl.col(c)).otherwise(pl.col(c)).alias(c) for c in names[5:]
     )
-    text = frame.write_csv(include_header=False, line_terminator="\r\n", quote_style="necessary")
-    return ("\ufeff" + text).encode("utf-8")
+    buffer = io.BytesIO()
+    buffer.write("\ufeff".encode())
+    buffer.write(_header_line())
+    frame.write_csv(buffer, include_header=False, line_terminator="\r\n", quote_style="necessary")
+    return buffer.getvalue()
+
+
+def _header_line() -> bytes:
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\r\n").writerow(HEADER)
+    return text.getvalue().encode("utf-8")
 
 
 def render_csv_rows(report: Report) -> bytes:
