@@ -15,7 +15,8 @@
 6. The CI-gate case (`--small-rows`, default 50): the first rows as a small folder, `zwgk check`
    writing JSON only, six runs (the first is a warm-up), median, min and max; target ≤ 0.6 s.
 
-Every measured command runs once as a warm-up first, with byte code written to a cache folder of
+Floor and check run alternately, five times each (`--repeat`), medians reported. Every measured
+command runs once as a warm-up first, with byte code written to a cache folder of
 the benchmark (as after a normal install, even where PYTHONDONTWRITEBYTECODE is set).
 
 Prints wall time, peak RSS (of each child process, from wait4; the parent stays small) and rows/s of each, and the
@@ -67,13 +68,19 @@ def run(argv: list[str]) -> tuple[float, int]:
     return elapsed, usage.ru_maxrss // 1024
 
 
-def median_run(argv: list[str], repeat: int) -> tuple[float, int]:
-    """Median wall time and the largest peak RSS over `repeat` runs (floor and check alternate
-    with other runs on a shared machine; one run can be off by half a second)."""
-    run(argv)  # warm-up: byte code and the page cache, as on any run after the first
-    results = [run(argv) for _ in range(max(1, repeat))]
-    times = sorted(t for t, _ in results)
-    return times[len(times) // 2], max(r for _, r in results)
+def paired_runs(floor: list[str], check: list[str], repeat: int) -> tuple[tuple[float, int], tuple[float, int]]:
+    """Median wall time and largest peak RSS of the floor and of the check, run alternately
+    (floor, check, floor, check, ...) after one warm-up each: on a shared machine a slow spell
+    then slows both sides instead of only the one that happened to run during it."""
+    run(floor)  # warm-up: byte code and the page cache, as on any run after the first
+    run(check)
+    pairs = [(run(floor), run(check)) for _ in range(max(1, repeat))]
+
+    def summary(results: list[tuple[float, int]]) -> tuple[float, int]:
+        times = sorted(t for t, _ in results)
+        return times[len(times) // 2], max(r for _, r in results)
+
+    return summary([f for f, _ in pairs]), summary([c for _, c in pairs])
 
 
 def build(folder: Path, rows: int) -> Path:
@@ -136,11 +143,12 @@ def build_xlsx(csv_path: Path, rows: int, target: Path) -> Path:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each process; the median time is reported")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of each process, floor and check alternating; the median time is reported")
     parser.add_argument("--stream-rows", type=int, default=0, help="also check a CSV of this many rows (e.g. 10000000)")
     parser.add_argument("--xlsx-rows", type=int, default=200_000, help="rows in the XLSX comparison (0: skip)")
     parser.add_argument("--small-rows", type=int, default=50, help="rows in the small-folder (CI gate) run, json only (0: skip)")
     parser.add_argument("--keep", type=Path, help="keep the generated evidence and reports here")
+    parser.add_argument("--reuse", action="store_true", help="with --keep: use the evidence generated there by an earlier run of the same --rows")
     parser.add_argument("--build-only", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.build_only:
@@ -150,16 +158,21 @@ def main() -> int:
     root.mkdir(parents=True, exist_ok=True)
     CHILD_ENV["PYTHONPYCACHEPREFIX"] = str(root / "pycache")
     t0 = time.perf_counter()
-    # Generate in a child process: a forked child starts with its parent's pages, so a big
-    # parent would inflate the peak RSS that wait4 reports for the measured children.
-    subprocess.run([sys.executable, __file__, "--build-only", str(root), "--rows", str(args.rows)], check=True)
     evidence = root / "evidence"
     csv_path = evidence / "consultations.csv"
-    print(f"generated {args.rows:,} rows in {time.perf_counter() - t0:.1f} s → {csv_path} ({csv_path.stat().st_size / 2**20:.0f} MiB)")
-    floor_t, floor_rss = median_run([sys.executable, "-c", FLOOR, str(csv_path)], args.repeat)
+    marker = root / "rows.txt"
+    if args.reuse and args.keep and csv_path.exists() and marker.exists() and marker.read_text() == str(args.rows):
+        print(f"reusing {args.rows:,} rows → {csv_path}")
+    else:
+        shutil.rmtree(evidence, ignore_errors=True)
+        # Generate in a child process: a forked child starts with its parent's pages, so a big
+        # parent would inflate the peak RSS that wait4 reports for the measured children.
+        subprocess.run([sys.executable, __file__, "--build-only", str(root), "--rows", str(args.rows)], check=True)
+        marker.write_text(str(args.rows))
+        print(f"generated {args.rows:,} rows in {time.perf_counter() - t0:.1f} s → {csv_path} ({csv_path.stat().st_size / 2**20:.0f} MiB)")
     check = [sys.executable, "-m", "checker.cli", "check", str(evidence), "--year", "2022", "--as-of", "2023-03-01"]
     check += ["--format", "json", "--format", "html", "--out", str(root / "out"), "--quiet"]
-    check_t, check_rss = median_run(check, args.repeat)
+    (floor_t, floor_rss), (check_t, check_rss) = paired_runs([sys.executable, "-c", FLOOR, str(csv_path)], check, args.repeat)
     print(f"floor (polars read_csv + 2 datetime columns): {floor_t:6.2f} s  {floor_rss:6d} MiB  {args.rows / floor_t:12,.0f} rows/s")
     print(f"zwgk check (all packs, json + html):          {check_t:6.2f} s  {check_rss:6d} MiB  {args.rows / check_t:12,.0f} rows/s")
     print(f"ratio: time {check_t / floor_t:.2f}× (target ≤ 4), peak RSS {check_rss / floor_rss:.2f}× (target ≤ 2.5)")
@@ -187,10 +200,9 @@ def main() -> int:
         n = min(args.xlsx_rows, args.rows)
         xlsx = build_xlsx(csv_path, n, root / "xlsx")
         print(f"XLSX: {n:,} rows → {xlsx} ({xlsx.stat().st_size / 2**20:.0f} MiB)")
-        cal_t, cal_rss = median_run([sys.executable, "-c", CALAMINE_FLOOR, str(xlsx)], args.repeat)
         xcheck = [sys.executable, "-m", "checker.cli", "check", str(xlsx.parent), "--year", "2022", "--as-of", "2023-03-01"]
         xcheck += ["--format", "json", "--format", "html", "--out", str(root / "xlsx-out"), "--quiet"]
-        xcheck_t, xcheck_rss = median_run(xcheck, args.repeat)
+        (cal_t, cal_rss), (xcheck_t, xcheck_rss) = paired_runs([sys.executable, "-c", CALAMINE_FLOOR, str(xlsx)], xcheck, args.repeat)
         print(f"floor (python-calamine reads the sheet):     {cal_t:6.2f} s  {cal_rss:6d} MiB  {n / cal_t:12,.0f} rows/s")
         print(f"zwgk check on the XLSX:                       {xcheck_t:6.2f} s  {xcheck_rss:6d} MiB  {n / xcheck_t:12,.0f} rows/s")
         print(f"ratio: time {xcheck_t / cal_t:.2f}× (target ≤ 1.5)")

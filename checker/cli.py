@@ -6,9 +6,12 @@ turned into Chinese messages on stderr and exit code 2 by `main`; nothing else p
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -123,10 +126,11 @@ def check(
     old = _load_baseline(baseline_file)
     progress = Progress.for_terminal(quiet=quiet)
     try:
-        records = load_evidence(Path(evidence), progress)
-        report = run_check(records, packs, as_of=as_of_date, year=year, calendar=calendar, progress=progress)
-        report = _review(report, packs, waivers, old, as_of_date)
-        written = write_reports(report, Path(out), list(formats or FORMATS), fail_on=fail_on, progress=progress)
+        with bulk_allocation():
+            records = load_evidence(Path(evidence), progress)
+            report = run_check(records, packs, as_of=as_of_date, year=year, calendar=calendar, progress=progress)
+            report = _review(report, packs, waivers, old, as_of_date)
+            written = write_reports(report, Path(out), list(formats or FORMATS), fail_on=fail_on, progress=progress)
     finally:
         progress.close()
     if not quiet:
@@ -134,6 +138,25 @@ def check(
         for path in written:
             click.echo(f"报告：{path}")
     return exit_code(report, fail_on)
+
+
+@contextlib.contextmanager
+def bulk_allocation() -> Iterator[None]:
+    """The cyclic garbage collector off while evidence is read, checked and reported.
+
+    A large check allocates millions of short-lived objects that form no reference cycles (a
+    workbook's cells, one dict and one model per violation); reference counting frees them, and
+    the collector's repeated scans of them only cost time, about an eighth of a 1M-row check
+    (measured in docs/performance.md). It is switched back on afterwards, also when an error
+    ends the run.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _load_waivers(path: str | None):  # type: ignore[no-untyped-def]
@@ -202,7 +225,8 @@ def validate(evidence: str) -> int:
     """只校验台账 EVIDENCE 的格式：表头、必填项、日期、取值、编号重复。"""
     from checker.evidence.load import load_evidence
 
-    records = load_evidence(Path(evidence))
+    with bulk_allocation():
+        records = load_evidence(Path(evidence))
     rows = sum(f.rows for f in records.files)
     click.echo(f"校验通过：{len(records.files)} 个表，{rows} 条记录。")
     for f in records.files:

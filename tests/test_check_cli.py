@@ -225,3 +225,27 @@ def test_profile_sets_the_city_limit_for_check_and_rules_show(zwgk, tmp_path: Pa
     assert "3个工作日" in shown.out
     both = zwgk("check", evidence, "--profile", profile, "--rules", "national-2019", "--out", tmp_path / "x")
     assert both.code == 2 and "--profile 与 --rules 不能同时使用" in both.err
+
+
+def test_the_garbage_collector_is_off_during_a_check_and_back_on_after(zwgk, golden_week: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`zwgk check` runs without the cyclic collector (docs/performance.md) and switches it back
+    on afterwards, after a good run and after one that ends with bad evidence."""
+    import gc
+
+    from checker import engine
+
+    seen = []
+    real_run_check = engine.run_check
+
+    def spying_run_check(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(gc.isenabled())
+        return real_run_check(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "run_check", spying_run_check)
+    assert gc.isenabled()
+    assert _check(zwgk, golden_week, tmp_path / "out").code == 1
+    assert seen == [False]
+    assert gc.isenabled()
+    bad = write_csv(tmp_path / "bad" / "consultations.csv", HEADER, "C-1,指挥处,online_platform,2022-02-30 16:00,")
+    assert _check(zwgk, bad.parent, tmp_path / "out2").code == 2
+    assert gc.isenabled()
