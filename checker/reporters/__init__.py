@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import importlib
 import os
-import tempfile
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -63,27 +63,25 @@ def write_atomic(path: Path, content: str | bytes, *, encoding: str = "utf-8") -
 
     Text is encoded as it is (no newline translation, so identical input gives byte-identical
     files on every platform); bytes are written as they are. The file gets the usual permissions
-    (0666 less the umask), not mkstemp's private 0600: reports are meant to be shared.
+    (0666 less the umask), not mkstemp's private 0600: reports are meant to be shared. The
+    temporary file is created inside the `try`, so that an interrupt arriving at any point
+    after it exists (Ctrl-C just as it is created, too) removes it again.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     data = content.encode(encoding) if isinstance(content, str) else content
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
     try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+    except FileExistsError:  # only os.open's O_EXCL says this: the name is another writer's
         raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def write_reports(report: Report, out: Path, formats: list[str], *, fail_on: str = "major", progress: Progress | None = None) -> list[Path]:
