@@ -203,3 +203,21 @@ def test_kinds_read_follows_related_and_any_of() -> None:
         assert kinds_read(rule.check, rule.kind) == {rule.kind, rule.check.other}
     any_of = [r for r in rules.values() if r.check.type == "any_of"]
     assert any_of and all(kinds_read(r.check, r.kind) >= {r.kind} for r in any_of)
+
+
+def test_a_record_without_its_start_date_is_counted_not_judged() -> None:
+    """A custom rule may start the clock from an optional field; a blank one means no deadline
+    for that record (it used to crash the working-day arithmetic with an internal error)."""
+    check = {"type": "deadline", "start": "corrected_at", "end": "replied_at", "within": {"working_days": 5}}
+    base = {"department": "指挥处", "received_at": "2022-03-01"}
+    records = {
+        "foi_request": [
+            {**base, "id": "Y1", "corrected_at": "", "replied_at": "2022-03-20"},
+            {**base, "id": "Y2", "corrected_at": "2022-03-02", "replied_at": ""},
+        ]
+    }
+    finding = _run(_pack(check, "foi_request"), records).findings[0]
+    assert (finding.status, finding.measured["records"], finding.measured["no_start"]) == ("fail", 1, 1)
+    assert [v.record_id for v in finding.violations] == ["Y2"]
+    alone = _run(_pack(check, "foi_request"), {"foi_request": records["foi_request"][:1]}).findings[0]
+    assert (alone.status, alone.measured) == ("not_applicable", {"records": 0, "no_start": 1})

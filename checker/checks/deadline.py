@@ -16,6 +16,8 @@ Statuses
     pending: no end and the deadline day is on or after ``--as-of``.
     end before start: a failing violation ("记录可能有误"): an earlier day, or an earlier time
     the same day when both cells have one (an end at 00:00 is taken as a bare date).
+    no start: a record whose start field is blank (possible when a rule starts from an optional
+    field) has no deadline; it is counted as ``no_start`` and not judged.
 
 Example (PASS / FAIL)::
 
@@ -147,6 +149,13 @@ def evaluate(check: DeadlineCheck, frame: pl.DataFrame, ctx: EvalContext, spec: 
             _day(pl.col(ext.notified_at)).alias("__ext_notified"),
         ]
     work = frame.with_columns(cols).with_columns(_day(pl.col("__start")).alias("__sd"), _day(pl.col("__end")).alias("__ed"))
+    # A rule may start the clock from an optional field (built-in packs start from required
+    # ones): a record without that date has no deadline, so it is counted, not judged.
+    no_start = int(work.get_column("__start").null_count())
+    if no_start:
+        work = work.filter(pl.col("__start").is_not_null())
+        if work.height == 0:
+            return Outcome("not_applicable", {"records": 0, "no_start": no_start})
 
     start_days = work.get_column("__sd").to_numpy()
     as_of_day = (ctx.as_of - dt.date(1970, 1, 1)).days
@@ -221,6 +230,8 @@ def evaluate(check: DeadlineCheck, frame: pl.DataFrame, ctx: EvalContext, spec: 
     }
     if before_start.any():
         measured["end_before_start"] = int(before_start.sum())
+    if no_start:
+        measured["no_start"] = no_start
     decided = measured["on_time"] + measured["late"] + measured["overdue"] + measured.get("end_before_start", 0)
     if decided:
         measured["compliance_rate"] = round(measured["on_time"] / decided, 4)
@@ -273,6 +284,11 @@ def raise_beyond(rows: pl.DataFrame, spec: KindSpec, start_field: str, cal) -> N
         for f, s, r in rows.select("_file", "_sheet", "_row").head(5).iter_rows()
     ]
     raise CalendarError([*places, f"{OVERRIDES_HINT}。"])
+
+
+def _brace(text: str) -> str:
+    """Literal text inside a `pl.format` template (which reads `{}` as a placeholder)."""
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 def _violations(
@@ -333,27 +349,25 @@ def _violations(
         pl.col("__over"),
         pl.col("__note"),
     )
-    due, starts, ends, notes = (texts.get_column(c).to_list() for c in ("due", "start", "end", "__note"))
-    over_hours, over_days = texts.get_column("over_us").to_list(), texts.get_column("__over").to_list()
     period = within.text()
+    if hours:  # Python's rounding, exactly timedelta.total_seconds() / 3600 as the rule's unit is hours
+        over = pl.Series([None if us is None else f"超时 {us / 10**6 / 3600:.1f} 小时" for us in texts.get_column("over_us").to_list()], dtype=pl.String)
+    else:
+        over = texts.select(pl.format("超期 {} {}", pl.col("__over"), pl.when(pl.Series(in_calendar)).then(pl.lit("个工作日")).otherwise(pl.lit("天")))).to_series()
+    due, start, end, note = pl.col("due"), pl.col("start"), pl.col("end"), pl.col("__note")
+    before, is_late_col = pl.Series(is_before), pl.Series(is_late)
+    worded = texts.with_columns(over.alias("__over_text")).select(
+        pl.format(f"不晚于 {{}}（{_brace(period)}内{{}}）", due, note).alias("expected"),
+        pl.when(before | is_late_col).then(end).otherwise(pl.lit(f"截至 {as_of} 未填写{end_label}")).alias("actual"),
+        pl.when(before)
+        .then(pl.format(f"{_brace(end_label)} {{}} 早于{_brace(start_label)} {{}}，记录可能有误", end, start))
+        .when(is_late_col)
+        .then(pl.format(f"{_brace(start_label)} {{}}，应不晚于 {{}}，实际{_brace(end_label)} {{}}，{{}}{{}}", start, due, end, pl.col("__over_text"), note))
+        .otherwise(pl.format(f"{_brace(start_label)} {{}}，应不晚于 {{}}，截至 {as_of} 仍无{_brace(end_label)}（已逾期）{{}}", start, due, note))
+        .alias("message"),
+    )
+    expected, actual, message = (worded.get_column(c).to_list() for c in ("expected", "actual", "message"))
     ids = sub.get_column("id").to_list() if "id" in sub.columns else [None] * sub.height
     depts = sub.get_column("department").to_list() if "department" in sub.columns else [None] * sub.height
     files, sheets, rows = (sub.get_column(c).to_list() for c in ("_file", "_sheet", "_row"))
-    expected, actual, message = [], [], []
-    for j in range(len(idx)):
-        note = notes[j]
-        expected.append(f"不晚于 {due[j]}（{period}内{note}）")
-        if is_before[j]:
-            actual.append(ends[j])
-            message.append(f"{end_label} {ends[j]} 早于{start_label} {starts[j]}，记录可能有误")
-        elif is_late[j]:
-            actual.append(ends[j])
-            if hours:  # exactly timedelta.total_seconds() / 3600, as the rule's unit is hours
-                over = f"超时 {over_hours[j] / 10**6 / 3600:.1f} 小时"
-            else:
-                over = f"超期 {over_days[j]} {'个工作日' if in_calendar[j] else '天'}"
-            message.append(f"{start_label} {starts[j]}，应不晚于 {due[j]}，实际{end_label} {ends[j]}，{over}{note}")
-        else:
-            actual.append(f"截至 {as_of} 未填写{end_label}")
-            message.append(f"{start_label} {starts[j]}，应不晚于 {due[j]}，截至 {as_of} 仍无{end_label}（已逾期）{note}")
     return violations_from_columns(ids, depts, files, sheets, rows, expected, actual, message)

@@ -100,6 +100,7 @@ _LABELS = {
     "overdue": "逾期未办",
     "pending": "未到期",
     "end_before_start": "日期早于起算日",
+    "no_start": "无起算日期（未检查）",
     "compliance_rate": "按时率",
     "covers_year": "所属年度",
     "due": "截止日期",
@@ -193,6 +194,8 @@ def measured_headline(measured: dict[str, Any]) -> str:
         bad = [f"{_LABELS[k]} {m[k]} 条" for k in ("late", "overdue", "end_before_start") if m.get(k)]
         if m.get("pending"):
             bad.append(f"未到期 {m['pending']} 条")
+        if m.get("no_start"):
+            bad.append(f"{_LABELS['no_start']} {m['no_start']} 条")
         return text + ("；" + "，".join(bad) if bad else "")
     if "covers_year" in m and "due" in m:  # date_by
         counts = "，".join(f"{_LABELS[k]} {m[k]}" for k in ("on_time", "late", "missing", "pending") if m.get(k))
