@@ -12,6 +12,7 @@ are `not_rechecked` (不在本次检查范围), never `resolved`.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -96,7 +97,7 @@ def apply_baseline(report: Report, old: dict[str, Any]) -> Report:
             findings.append(finding)
             continue
         violations = [
-            v.model_copy(update={"change": "new" if violation_key(finding.rule_id, v.model_dump()) in new_violations else "persisting"})
+            dataclasses.replace(v, change="new" if violation_key(finding.rule_id, dataclasses.asdict(v)) in new_violations else "persisting")
             for v in finding.violations
         ]
         change = "new" if finding.rule_id in new_findings else "persisting"

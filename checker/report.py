@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -14,7 +15,14 @@ class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class Violation(Frozen):
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class Violation:
+    """One record (or window) that failed a rule. A plain frozen dataclass, not a pydantic model:
+    a city's year yields hundreds of thousands of them, built by the checks with the right
+    types, and pydantic's per-instance validation cost more than everything else done with
+    them (pydantic serialises them in report.json exactly as a model, field by field in this
+    order). `dataclasses.replace` and `dataclasses.asdict` stand in for model_copy / model_dump."""
+
     record_id: str | None
     department: str | None
     file: str | None

@@ -18,6 +18,7 @@ matched nothing (both as `waivers/...` findings of severity minor).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -97,7 +98,7 @@ def apply_waivers(report: Report, waivers: list[Waiver], *, as_of: dt.date, know
                 new_violations.append(v)
                 continue
             used.add(id(active[hit]))
-            new_violations.append(v.model_copy(update={"waived": True, "waiver": active[hit].note()}))
+            new_violations.append(dataclasses.replace(v, waived=True, waiver=active[hit].note()))
         status = finding.status
         if status == "fail" and all(v.waived for v in new_violations):
             status = "waived"

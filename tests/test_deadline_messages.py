@@ -5,6 +5,7 @@ months, hours (fractional overruns), restart, excluded intervals and valid/inval
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -100,9 +101,9 @@ def _pack(kind: str, check: dict[str, Any]) -> RulePack:
 def _both(kind: str, check: dict[str, Any], records: list[dict[str, Any]], as_of: dt.date, monkeypatch: pytest.MonkeyPatch) -> tuple[list, list]:  # type: ignore[type-arg]
     evidence = evidence_from_records({kind: records}, "t")
     run = lambda: run_check(evidence, [_pack(kind, check)], as_of=as_of, year=None, calendar=default_calendar())
-    new = [v.model_dump() for v in run().findings[0].violations]
+    new = [dataclasses.asdict(v) for v in run().findings[0].violations]
     monkeypatch.setattr(deadline, "_violations", reference_violations)
-    old = [v.model_dump() for v in run().findings[0].violations]
+    old = [dataclasses.asdict(v) for v in run().findings[0].violations]
     return new, old
 
 

@@ -17,6 +17,7 @@ properties).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from functools import lru_cache
 from typing import Any
@@ -24,7 +25,12 @@ from urllib.parse import quote
 
 from checker.baseline import violation_key
 from checker.report import STATUS_ZH, Finding, Report, Violation
-from checker.reporters.wording import SEVERITY_ZH, kind_label, measured_headline, tool_version
+from checker.reporters.wording import (
+    SEVERITY_ZH,
+    kind_label,
+    measured_headline,
+    tool_version,
+)
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"critical": "error", "major": "error", "minor": "warning"}
@@ -141,7 +147,7 @@ def _result(f: Finding, rule_index: int, v: Violation) -> dict[str, Any]:
     location = _location(v)
     if location:
         result["locations"] = [location]
-    result["partialFingerprints"] = {"zwgkViolationKey/v1": violation_key(f.rule_id, v.model_dump())}
+    result["partialFingerprints"] = {"zwgkViolationKey/v1": violation_key(f.rule_id, dataclasses.asdict(v))}
     if v.change in BASELINE_STATE:
         result["baselineState"] = BASELINE_STATE[v.change]
     if v.waived:
