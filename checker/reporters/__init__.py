@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -69,7 +68,7 @@ def write_atomic(path: Path, content: str | bytes, *, encoding: str = "utf-8") -
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     data = content.encode(encoding) if isinstance(content, str) else content
-    tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
+    tmp = path.parent / f".{path.name}.{os.urandom(6).hex()}.tmp"
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
         with os.fdopen(fd, "wb") as handle:
