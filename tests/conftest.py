@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from checker.rulepack import RulePack
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO.parent / "shared" / "seeds"
@@ -37,3 +41,25 @@ def write_csv(path: Path, header: str, *rows: str, encoding: str = "utf-8") -> P
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join([header, *rows]) + "\n", encoding=encoding)
     return path
+
+
+def one_rule_pack(check: dict[str, Any], kind: str = "consultation", where: dict[str, Any] | None = None) -> RulePack:
+    """A pack holding one rule `t/r` with this check, for tests of a check's behaviour."""
+    from checker.rulepack import RulePack
+
+    return RulePack.model_validate(
+        {
+            "pack": {"id": "t", "title": "测试", "issuer": "测试", "year": 2022, "source_file": "t.txt"},
+            "rules": [
+                {
+                    "id": "t/r",
+                    "title": "测试规则",
+                    "severity": "major",
+                    "kind": kind,
+                    "where": where or {},
+                    "check": check,
+                    "source": {"file": "t.txt", "clause": "一", "quote": "测试"},
+                }
+            ],
+        }
+    )

@@ -18,7 +18,7 @@ from checker.checks import deadline
 from checker.checks.base import fmt_moment, violation
 from checker.engine import run_check
 from checker.evidence.load import evidence_from_records
-from checker.rulepack import RulePack
+from tests.conftest import one_rule_pack
 
 
 def reference_violations(  # the pre-issue-7 per-row implementation, unchanged
@@ -80,27 +80,9 @@ def _reference_overrun(ctx: Any, check: Any, start: Any, end: Any, deadline_day:
     return f"超期 {(end_day - due_day).days} 天"
 
 
-def _pack(kind: str, check: dict[str, Any]) -> RulePack:
-    return RulePack.model_validate(
-        {
-            "pack": {"id": "t", "title": "测试", "issuer": "测试", "year": 2022, "source_file": "t.txt"},
-            "rules": [
-                {
-                    "id": "t/r",
-                    "title": "测试规则",
-                    "severity": "major",
-                    "kind": kind,
-                    "check": check,
-                    "source": {"file": "t.txt", "clause": "一", "quote": "测试"},
-                }
-            ],
-        }
-    )
-
-
 def _both(kind: str, check: dict[str, Any], records: list[dict[str, Any]], as_of: dt.date, monkeypatch: pytest.MonkeyPatch) -> tuple[list, list]:  # type: ignore[type-arg]
     evidence = evidence_from_records({kind: records}, "t")
-    run = lambda: run_check(evidence, [_pack(kind, check)], as_of=as_of, year=None, calendar=default_calendar())
+    run = lambda: run_check(evidence, [one_rule_pack(check, kind)], as_of=as_of, year=None, calendar=default_calendar())
     new = [dataclasses.asdict(v) for v in run().findings[0].violations]
     monkeypatch.setattr(deadline, "_violations", reference_violations)
     old = [dataclasses.asdict(v) for v in run().findings[0].violations]

@@ -11,25 +11,7 @@ from checker.calendar import default_calendar
 from checker.engine import run_check
 from checker.evidence.load import evidence_from_records
 from checker.rulepack import RulePack
-
-
-def _pack(check: dict, kind: str = "consultation", where: dict | None = None) -> RulePack:  # type: ignore[type-arg]
-    return RulePack.model_validate(
-        {
-            "pack": {"id": "t", "title": "测试", "issuer": "测试", "year": 2022, "source_file": "t.txt"},
-            "rules": [
-                {
-                    "id": "t/r",
-                    "title": "测试规则",
-                    "severity": "major",
-                    "kind": kind,
-                    "where": where or {},
-                    "check": check,
-                    "source": {"file": "t.txt", "clause": "一", "quote": "测试"},
-                }
-            ],
-        }
-    )
+from tests.conftest import one_rule_pack as _pack
 
 
 def _consultations(n: int, late_every: int = 0) -> list[dict]:  # type: ignore[type-arg]
