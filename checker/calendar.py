@@ -16,7 +16,7 @@ Every day in the covered years gets a slot in a precomputed ordinal table:
 * ``workdays[k]`` the day index of the (k+1)-th working day.
 
 "N-th working day after D" is then ``workdays[cum[D] + N - 1]`` and "working days in (A, B]" is
-``cum[B] - cum[A]``: two array look-ups, so whole columns of deadlines cost one numpy gather.
+``cum[B] - cum[A]``: two array look-ups, so whole columns of deadlines cost one polars gather.
 (`chinese_calendar.find_workday` first moves a non-working start forward and so gets Saturday
 starts wrong; nothing here is built on it.)
 """
@@ -24,14 +24,16 @@ starts wrong; nothing here is built on it.)
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from checker.errors import CalendarError
+
+if TYPE_CHECKING:
+    import polars as pl
 
 EPOCH = dt.date(1970, 1, 1)
 UNITS = ("working_days", "days", "hours", "months")
@@ -76,17 +78,26 @@ class DayInfo:
 class WorkCalendar:
     """Working days over a contiguous range of covered years."""
 
-    def __init__(self, first_year: int, last_year: int, flags: np.ndarray, names: dict[dt.date, str]) -> None:
+    def __init__(self, first_year: int, last_year: int, flags: list[bool], names: dict[dt.date, str]) -> None:
         self.first = dt.date(first_year, 1, 1)
         self.last = dt.date(last_year, 12, 31)
         if len(flags) != (self.last - self.first).days + 1:
             raise ValueError("flags must cover every day of the covered years")
-        self._flags = flags.astype(bool)
-        self._cum = np.cumsum(self._flags, dtype=np.int64)
-        self._workdays = np.flatnonzero(self._flags).astype(np.int64)
+        self._flags = [bool(f) for f in flags]
+        self._cum = list(itertools.accumulate(int(f) for f in self._flags))
+        self._workdays = [i for i, f in enumerate(self._flags) if f]
         self._names = names
         self._first_epoch = epoch_day(self.first)
         self._last_epoch = epoch_day(self.last)
+        self._series: tuple[pl.Series, pl.Series] | None = None
+
+    def _tables(self) -> tuple[pl.Series, pl.Series]:
+        """`cum` and `workdays` as polars Series, built on first vectorised use."""
+        if self._series is None:
+            import polars as pl
+
+            self._series = (pl.Series("cum", self._cum, dtype=pl.Int64), pl.Series("workdays", self._workdays, dtype=pl.Int64))
+        return self._series
 
     # ----------------------------------------------------------------- construction
     @classmethod
@@ -97,10 +108,10 @@ class WorkCalendar:
             first_year, last_year = _apply_overrides(overrides, days, names, first_year, last_year)
         start = dt.date(first_year, 1, 1)
         count = (dt.date(last_year, 12, 31) - start).days + 1
-        flags = np.zeros(count, dtype=bool)
+        flags = []
         for i in range(count):
             day = start + dt.timedelta(days=i)
-            flags[i] = days.get(day, day.weekday() < 5)
+            flags.append(days.get(day, day.weekday() < 5))
         return cls(first_year, last_year, flags, names)
 
     # ----------------------------------------------------------------- scalar API
@@ -115,7 +126,7 @@ class WorkCalendar:
         return (day - self.first).days
 
     def is_workday(self, day: dt.date) -> bool:
-        return bool(self._flags[self._index(day)])
+        return self._flags[self._index(day)]
 
     def day_info(self, day: dt.date) -> DayInfo:
         work = self.is_workday(day)
@@ -133,19 +144,19 @@ class WorkCalendar:
         i = self._index(day)
         if n == 0:
             return day
-        k = int(self._cum[i]) + n - 1
+        k = self._cum[i] + n - 1
         if k >= len(self._workdays):
             raise CalendarError(
                 f"从 {day.isoformat()} 起第 {n} 个工作日超出工作日历数据的覆盖范围（{self.coverage_text()}）。{OVERRIDES_HINT}。"
             )
-        return self.first + dt.timedelta(days=int(self._workdays[k]))
+        return self.first + dt.timedelta(days=self._workdays[k])
 
     def working_days_between(self, start: dt.date, end: dt.date) -> int:
         """Working days in (start, end]: the start day is not counted, the end day is.
 
         Negative when `end` is before `start`.
         """
-        return int(self._cum[self._index(end)] - self._cum[self._index(start)])
+        return self._cum[self._index(end)] - self._cum[self._index(start)]
 
     def deadline(self, start: dt.datetime | dt.date, amount: int, unit: str) -> dt.date | dt.datetime:
         """The last moment (hours) or last day (other units) that is still on time."""
@@ -166,35 +177,44 @@ class WorkCalendar:
         return day + relativedelta(months=amount)
 
     # ----------------------------------------------------------------- vectorised API
-    def uncovered(self, days: np.ndarray) -> np.ndarray:
+    # Epoch-day columns in, polars Series out (Int64; masks Boolean). No nulls: callers filter.
+    def uncovered(self, days: pl.Series) -> pl.Series:
         """Mask of epoch days outside the covered range (callers name those rows)."""
-        return (days < self._first_epoch) | (days > self._last_epoch)
+        return ((days < self._first_epoch) | (days > self._last_epoch)).fill_null(False)
 
-    def add_working_days_vec(self, days: np.ndarray, n: np.ndarray | int) -> np.ndarray:
+    def add_working_days_vec(self, days: pl.Series, n: pl.Series | int) -> pl.Series:
         """Vectorised `add_working_days` on epoch days, all of which must be covered.
 
         A result past the covered range is returned as `BEYOND` (the deadline is certainly later
         than `self.last`; callers decide whether that still settles the record).
         """
-        idx = days.astype(np.int64) - self._first_epoch
-        n = np.asarray(n, dtype=np.int64)
-        k = self._cum[idx] + n - 1
-        beyond = k >= len(self._workdays)
-        safe_k = np.where(beyond | (n == 0), 0, k)
-        out = self._workdays[safe_k] + self._first_epoch
-        out = np.where(n == 0, days, out)
-        return np.where(beyond & (n > 0), BEYOND, out)
+        import polars as pl
 
-    def working_days_between_vec(self, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+        cum, workdays = self._tables()
+        days = days.cast(pl.Int64)
+        counts = n.cast(pl.Int64) if isinstance(n, pl.Series) else pl.repeat(n, len(days), dtype=pl.Int64, eager=True)
+        k = cum.gather(days - self._first_epoch) + counts - 1
+        beyond = k >= len(self._workdays)
+        frame = pl.DataFrame({"days": days, "n": counts, "k": k, "beyond": beyond})
+        safe = frame.select(pl.when(pl.col("beyond") | (pl.col("n") == 0)).then(0).otherwise(pl.col("k"))).to_series()
+        out = workdays.gather(safe) + self._first_epoch
+        return frame.with_columns(out.alias("out")).select(
+            pl.when(pl.col("n") == 0).then(pl.col("days")).when(pl.col("beyond")).then(pl.lit(BEYOND, dtype=pl.Int64)).otherwise(pl.col("out"))
+        ).to_series().alias("day")
+
+    def working_days_between_vec(self, start: pl.Series, end: pl.Series) -> pl.Series:
         """Vectorised working days in (start, end] on covered epoch days."""
-        return self._cum[end.astype(np.int64) - self._first_epoch] - self._cum[start.astype(np.int64) - self._first_epoch]
+        import polars as pl
+
+        cum, _ = self._tables()
+        return cum.gather(end.cast(pl.Int64) - self._first_epoch) - cum.gather(start.cast(pl.Int64) - self._first_epoch)
 
     @property
     def last_epoch(self) -> int:
         return self._last_epoch
 
 
-BEYOND = np.iinfo(np.int64).max // 4
+BEYOND = (2**63 - 1) // 4  # a day index past any calendar, still far from int64 overflow
 
 
 # --------------------------------------------------------------------- data sources

@@ -9,7 +9,6 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-import numpy as np
 import polars as pl
 import pytest
 
@@ -21,20 +20,22 @@ from checker.evidence.load import evidence_from_records
 from tests.conftest import one_rule_pack
 
 
-def reference_violations(  # the pre-issue-7 per-row implementation, unchanged
+def reference_violations(  # the pre-issue-7 per-row implementation; only the column inputs became lists
     work: pl.DataFrame,
-    failed: np.ndarray,
-    late: np.ndarray,
-    before_start: np.ndarray,
-    deadline_days: np.ndarray,
-    extra_note: np.ndarray,
+    failed_column: pl.Series,
+    late_column: pl.Series,
+    before_column: pl.Series,
+    deadline_column: pl.Series,
+    note_column: pl.Series,
     check: Any,
     spec: Any,
     ctx: Any,
 ) -> list[dict[str, Any]]:
-    if not failed.any():
+    failed, late, before_start = failed_column.to_list(), late_column.to_list(), before_column.to_list()
+    deadline_days, extra_note = deadline_column.to_list(), note_column.to_list()
+    if not any(failed):
         return []
-    idx = np.flatnonzero(failed)
+    idx = [i for i, f in enumerate(failed) if f]
     sub = work[idx]
     start_label = spec.field(check.restart).label if check.restart else spec.field(check.start).label
     end_label = spec.field(check.end).label

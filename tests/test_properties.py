@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import numpy as np
 import polars as pl
 import pytest
 import yaml
@@ -139,19 +138,19 @@ def test_working_days_between_agrees_with_counting(start: dt.date, offset: int) 
     ns=st.lists(amounts, min_size=40, max_size=40),
 )
 def test_vectorised_deadlines_agree_with_the_scalar_ones(days: list[dt.date], ns: list[int]) -> None:
-    """The engine's column path (one numpy gather) gives the scalar answers, row by row."""
+    """The engine's column path (one polars gather) gives the scalar answers, row by row."""
     ns = ns[: len(days)]
-    epochs = np.array([epoch_day(d) for d in days], dtype=np.int64)
-    out = CAL.add_working_days_vec(epochs, np.array(ns, dtype=np.int64))
-    for day, n, got in zip(days, ns, out.tolist(), strict=True):
+    epochs = pl.Series([epoch_day(d) for d in days], dtype=pl.Int64)
+    out = CAL.add_working_days_vec(epochs, pl.Series(ns, dtype=pl.Int64))
+    for day, n, got in zip(days, ns, out.to_list(), strict=True):
         expected = naive_deadline(day, n)
         if expected is None:
             assert got > CAL.last_epoch, f"{day} + {n} wd is past the data but came back as {from_epoch_day(got)}"
         else:
             assert from_epoch_day(got) == expected
-    ends = np.array([epoch_day(min(d + dt.timedelta(days=n * 2), CAL.last)) for d, n in zip(days, ns, strict=True)])
-    between = CAL.working_days_between_vec(epochs, ends).tolist()
-    assert between == [CAL.working_days_between(d, from_epoch_day(e)) for d, e in zip(days, ends.tolist(), strict=True)]
+    ends = [epoch_day(min(d + dt.timedelta(days=n * 2), CAL.last)) for d, n in zip(days, ns, strict=True)]
+    between = CAL.working_days_between_vec(epochs, pl.Series(ends)).to_list()
+    assert between == [CAL.working_days_between(d, from_epoch_day(e)) for d, e in zip(days, ends, strict=True)]
 
 
 @PROPERTY

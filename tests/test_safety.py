@@ -10,6 +10,7 @@ appears (and at fixed fractions of a full run's duration).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -177,20 +178,24 @@ ROWS = 60_000
 def build_big_evidence(folder: Path, rows: int) -> Path:
     """`rows` consultations across 2022, replies 10 minutes to 10 days later: most are late
     for the 1-working-day rules, so every format has tens of thousands of violations to write."""
-    import numpy as np
+    import random
+
     import polars as pl
 
-    rng = np.random.default_rng(8)
-    received = np.datetime64("2022-01-01T00:00", "m") + rng.integers(0, 364 * 24 * 60, rows).astype("timedelta64[m]")
-    replied = received + rng.integers(10, 10 * 24 * 60, rows).astype("timedelta64[m]")
+    rng = random.Random(8)
+    start = dt.datetime(2022, 1, 1)
+    received = [start + dt.timedelta(minutes=rng.randrange(364 * 24 * 60)) for _ in range(rows)]
+    replied = [r + dt.timedelta(minutes=rng.randrange(10, 10 * 24 * 60)) for r in received]
+    departments = ["交警支队", "治安支队", "人口管理办公室", "出入境管理办公室", "指挥处"]
+    channels = ["网上咨询求助平台", "12345热线", "领导信箱", "网站留言"]
     folder.mkdir(parents=True)
     pl.DataFrame(
         {
             "id": [f"C{i:07d}" for i in range(rows)],
-            "department": np.array(["交警支队", "治安支队", "人口管理办公室", "出入境管理办公室", "指挥处"])[rng.integers(0, 5, rows)],
-            "channel": np.array(["网上咨询求助平台", "12345热线", "领导信箱", "网站留言"])[rng.integers(0, 4, rows)],
-            "received_at": pl.Series(received.astype("datetime64[ms]")).dt.strftime("%Y-%m-%d %H:%M"),
-            "replied_at": pl.Series(replied.astype("datetime64[ms]")).dt.strftime("%Y-%m-%d %H:%M"),
+            "department": [rng.choice(departments) for _ in range(rows)],
+            "channel": [rng.choice(channels) for _ in range(rows)],
+            "received_at": pl.Series(received).dt.strftime("%Y-%m-%d %H:%M"),
+            "replied_at": pl.Series(replied).dt.strftime("%Y-%m-%d %H:%M"),
         }
     ).write_csv(folder / "consultations.csv")
     return folder

@@ -31,7 +31,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-import numpy as np
 import polars as pl
 from pydantic import Field, model_validator
 
@@ -157,60 +156,65 @@ def evaluate(check: DeadlineCheck, frame: pl.DataFrame, ctx: EvalContext, spec: 
         if work.height == 0:
             return Outcome("not_applicable", {"records": 0, "no_start": no_start})
 
-    start_days = work.get_column("__sd").to_numpy()
+    start_days = work.get_column("__sd").cast(pl.Int64)
     as_of_day = (ctx.as_of - dt.date(1970, 1, 1)).days
-    extra_note = np.full(work.height, "", dtype=object)
+    extra_note = pl.repeat("", work.height, dtype=pl.String, eager=True)
 
     if unit == "hours":
         deadline_moment = work.select(
             (pl.col("__start").cast(pl.Datetime("us")) + pl.duration(hours=amount)).alias("d")
         ).get_column("d")
-        deadline_days = deadline_moment.cast(pl.Date).cast(pl.Int64).to_numpy()
+        deadline_days = deadline_moment.cast(pl.Date).cast(pl.Int64)
         end_moment = work.get_column("__end").cast(pl.Datetime("us"))
-        late = (end_moment > deadline_moment).fill_null(False).to_numpy()
+        late = (end_moment > deadline_moment).fill_null(False)
     else:
         if unit == "working_days":
             require_covered(cal, work, "__sd", spec, check.start)
-            n = np.full(work.height, amount, dtype=np.int64)
+            n = pl.repeat(amount, work.height, dtype=pl.Int64, eager=True)
             for i in range(len(check.exclude)):
                 # An interval only stops the clock if it begins before the clock has run out.
                 running = cal.add_working_days_vec(start_days, n)
-                n += _excluded_working_days(cal, work, i, start_days, running, spec, check)
+                n = n + _excluded_working_days(cal, work, i, start_days, running, spec, check)
             base = cal.add_working_days_vec(start_days, n)
             deadline_days = base
             if check.extension:
-                flag = work.get_column("__ext_flag").to_numpy()
-                approved = work.get_column("__ext_approved").to_numpy()
-                notified = work.get_column("__ext_notified").fill_null(BEYOND).to_numpy()
+                flag = work.get_column("__ext_flag").fill_null(False)
+                approved = work.get_column("__ext_approved")
+                notified = work.get_column("__ext_notified").cast(pl.Int64).fill_null(BEYOND)
                 valid = flag & approved & (notified <= base)
-                deadline_days = np.where(valid, cal.add_working_days_vec(start_days, n + check.extension.working_days), base)
-                extra_note = np.where(
-                    flag & ~valid,
-                    np.where(approved, "（延期告知晚于原期限，延期无效）", "（延期未注明批准人，延期无效）"),
-                    np.where(valid, f"（含经批准延期{check.extension.working_days}个工作日）", ""),
+                extended = cal.add_working_days_vec(start_days, n + check.extension.working_days)
+                deadline_days = _where(valid, extended, base)
+                extra_note = (
+                    pl.DataFrame({"invalid": flag & ~valid, "approved": approved, "valid": valid})
+                    .select(
+                        pl.when("invalid")
+                        .then(pl.when("approved").then(pl.lit("（延期告知晚于原期限，延期无效）")).otherwise(pl.lit("（延期未注明批准人，延期无效）")))
+                        .when("valid")
+                        .then(pl.lit(f"（含经批准延期{check.extension.working_days}个工作日）"))
+                        .otherwise(pl.lit(""))
+                    )
+                    .to_series()
                 )
         elif unit == "days":
             deadline_days = start_days + amount
         else:  # months
-            deadline_days = (
-                work.select(pl.col("__start").cast(pl.Date).dt.offset_by(f"{amount}mo").cast(pl.Int64)).to_series().to_numpy()
-            )
-        end_days = work.get_column("__ed").fill_null(-(2**40)).to_numpy()
-        has_end = work.get_column("__ed").is_not_null().to_numpy()
+            deadline_days = work.select(pl.col("__start").cast(pl.Date).dt.offset_by(f"{amount}mo").cast(pl.Int64)).to_series()
+        end_days = work.get_column("__ed").cast(pl.Int64).fill_null(-(2**40))
+        has_end = work.get_column("__ed").is_not_null()
         beyond = deadline_days >= BEYOND
         undecidable = beyond & has_end & (end_days > cal.last_epoch)
         if undecidable.any():
-            raise_beyond(work.filter(pl.Series(undecidable)), spec, check.start, cal)
+            raise_beyond(work.filter(undecidable), spec, check.start, cal)
         late = has_end & ~beyond & (end_days > deadline_days)
 
-    has_end = work.get_column("__end").is_not_null().to_numpy()
+    has_end = work.get_column("__end").is_not_null()
     deadline_passed = deadline_days < as_of_day
     beyond = deadline_days >= BEYOND
     if (~has_end & beyond).any() and as_of_day > cal.last_epoch:
-        raise_beyond(work.filter(pl.Series(~has_end & beyond)), spec, check.start, cal)
+        raise_beyond(work.filter(~has_end & beyond), spec, check.start, cal)
     overdue = ~has_end & deadline_passed
     pending = ~has_end & ~deadline_passed
-    before_start = has_end & (work.get_column("__ed").fill_null(0).to_numpy() < start_days)
+    before_start = has_end & (work.get_column("__ed").cast(pl.Int64).fill_null(0) < start_days)
     if work.schema["__start"] == pl.Datetime("us") and work.schema["__end"] == pl.Datetime("us"):
         # A reply at 09:00 to a request received at 10:00 the same day is as wrong as one dated
         # the day before. An end at 00:00 is taken as a date typed without its time (a reply
@@ -218,7 +222,7 @@ def evaluate(check: DeadlineCheck, frame: pl.DataFrame, ctx: EvalContext, spec: 
         same_day_earlier = work.select(
             ((pl.col("__ed") == pl.col("__sd")) & (pl.col("__end") < pl.col("__start")) & (pl.col("__end").dt.time() != dt.time(0))).fill_null(False)
         ).to_series()
-        before_start |= same_day_earlier.to_numpy()
+        before_start = before_start | same_day_earlier
     on_time = has_end & ~late & ~before_start
 
     measured: dict[str, Any] = {
@@ -242,10 +246,9 @@ def evaluate(check: DeadlineCheck, frame: pl.DataFrame, ctx: EvalContext, spec: 
 
 
 def require_covered(cal, work: pl.DataFrame, column: str, spec: KindSpec, field: str) -> None:  # type: ignore[no-untyped-def]
-    days = work.get_column(column).to_numpy()
-    bad = cal.uncovered(days)
+    bad = cal.uncovered(work.get_column(column).cast(pl.Int64))
     if bad.any():
-        rows = work.filter(pl.Series(bad)).head(5)
+        rows = work.filter(bad).head(5)
         places = [
             f"{location(f, s, r, spec.field(field).label)}：日期 {from_epoch_day(d).isoformat()} 超出工作日历数据的覆盖范围（{cal.coverage_text()}）"
             for f, s, r, d in rows.select("_file", "_sheet", "_row", column).iter_rows()
@@ -256,23 +259,29 @@ def require_covered(cal, work: pl.DataFrame, column: str, spec: KindSpec, field:
 
 
 def _excluded_working_days(  # type: ignore[no-untyped-def]
-    cal, work: pl.DataFrame, i: int, start_days: np.ndarray, running: np.ndarray, spec: KindSpec, check: DeadlineCheck
-) -> np.ndarray:
+    cal, work: pl.DataFrame, i: int, start_days: pl.Series, running: pl.Series, spec: KindSpec, check: DeadlineCheck
+) -> pl.Series:
     """Working days of the i-th excluded interval [a, b] after the start day, when it begins
     on or before the deadline as it stands (`running`)."""
     a_col, b_col = work.get_column(f"__xa{i}"), work.get_column(f"__xb{i}")
-    present = (a_col.is_not_null() & b_col.is_not_null()).to_numpy()
-    out = np.zeros(work.height, dtype=np.int64)
+    present = a_col.is_not_null() & b_col.is_not_null()
+    out = pl.repeat(0, work.height, dtype=pl.Int64, eager=True)
     if not present.any():
         return out
-    sub = work.filter(pl.Series(present))
+    sub = work.filter(present)
     require_covered(cal, sub, f"__xa{i}", spec, check.exclude[i][0])
     require_covered(cal, sub, f"__xb{i}", spec, check.exclude[i][1])
-    lo = np.maximum(a_col.fill_null(0).to_numpy() - 1, start_days)  # days in (lo, b]
-    hi = b_col.fill_null(0).to_numpy()
-    counted = present & (hi > lo) & (a_col.fill_null(0).to_numpy() <= running)
-    out[counted] = cal.working_days_between_vec(lo[counted], hi[counted])
-    return out
+    a = a_col.cast(pl.Int64).fill_null(0)
+    lo = _where(a - 1 > start_days, a - 1, start_days)  # days in (lo, b]
+    hi = b_col.cast(pl.Int64).fill_null(0)
+    counted = present & (hi > lo) & (a <= running)
+    return out.scatter(counted.arg_true(), cal.working_days_between_vec(lo.filter(counted), hi.filter(counted)))
+
+
+def _where(mask: pl.Series, yes: pl.Series, no: pl.Series) -> pl.Series:
+    """`yes` where `mask` holds, else `no` (three Series of one length)."""
+    frame = pl.DataFrame({"mask": mask, "yes": yes, "no": no})
+    return frame.select(pl.when("mask").then("yes").otherwise("no")).to_series().alias(yes.name)
 
 
 def raise_beyond(rows: pl.DataFrame, spec: KindSpec, start_field: str, cal) -> None:  # type: ignore[no-untyped-def]
@@ -293,11 +302,11 @@ def _brace(text: str) -> str:
 
 def _violations(
     work: pl.DataFrame,
-    failed: np.ndarray,
-    late: np.ndarray,
-    before_start: np.ndarray,
-    deadline_days: np.ndarray,
-    extra_note: np.ndarray,
+    failed: pl.Series,
+    late: pl.Series,
+    before_start: pl.Series,
+    deadline_days: pl.Series,
+    extra_note: pl.Series,
     check: DeadlineCheck,
     spec: KindSpec,
     ctx: EvalContext,
@@ -306,23 +315,25 @@ def _violations(
     year can hold hundreds of thousands of late replies), only the final dicts are Python."""
     if not failed.any():
         return []
-    idx = np.flatnonzero(failed)
-    sub = work[idx]
+    sub = work.filter(failed)
     cal = ctx.calendar
     within = check.within
     hours = within.unit == "hours"
     start_label = spec.field(check.restart).label if check.restart else spec.field(check.start).label
     end_label = spec.field(check.end).label
     as_of = ctx.as_of.isoformat()
-    due_days = deadline_days[idx]
-    is_late = late[idx]
-    is_before = before_start[idx]
-    end_days = sub.get_column("__ed").fill_null(0).to_numpy()
+    due_days = deadline_days.filter(failed)
+    is_late = late.filter(failed)
+    is_before = before_start.filter(failed)
+    end_days = sub.get_column("__ed").cast(pl.Int64).fill_null(0)
     # Overrun in working days where the end day is inside the calendar data, else in days.
-    in_calendar = is_late & (end_days <= cal.last_epoch) if within.unit == "working_days" else np.zeros(len(idx), dtype=bool)
-    overrun = np.where(is_late, end_days - np.where(is_late, due_days, 0), 0)
+    if within.unit == "working_days":
+        in_calendar = is_late & (end_days <= cal.last_epoch)
+    else:
+        in_calendar = pl.repeat(False, sub.height, dtype=pl.Boolean, eager=True)
+    overrun = _where(is_late, end_days - _where(is_late, due_days, pl.repeat(0, sub.height, dtype=pl.Int64, eager=True)), pl.repeat(0, sub.height, dtype=pl.Int64, eager=True))
     if in_calendar.any():
-        overrun[in_calendar] = cal.working_days_between_vec(due_days[in_calendar], end_days[in_calendar])
+        overrun = overrun.scatter(in_calendar.arg_true(), cal.working_days_between_vec(due_days.filter(in_calendar), end_days.filter(in_calendar)))
     start_expr, end_expr = pl.col("__start"), pl.col("__end")
     over_us = pl.lit(None)
     if hours:
@@ -339,8 +350,11 @@ def _violations(
         )
     texts = sub.with_columns(
         pl.Series("__due", due_days),
-        pl.Series("__note", extra_note[idx].astype(str), dtype=pl.String),
+        pl.Series("__note", extra_note.filter(failed), dtype=pl.String),
         pl.Series("__over", overrun),
+        pl.Series("__in_calendar", in_calendar),
+        pl.Series("__before", is_before),
+        pl.Series("__late", is_late),
     ).select(
         due_text.alias("due"),
         moment_text(start_expr, work.schema["__start"]).alias("start"),
@@ -348,14 +362,17 @@ def _violations(
         over_us.alias("over_us"),
         pl.col("__over"),
         pl.col("__note"),
+        pl.col("__in_calendar"),
+        pl.col("__before"),
+        pl.col("__late"),
     )
     period = within.text()
     if hours:  # Python's rounding, exactly timedelta.total_seconds() / 3600 as the rule's unit is hours
         over = pl.Series([None if us is None else f"超时 {us / 10**6 / 3600:.1f} 小时" for us in texts.get_column("over_us").to_list()], dtype=pl.String)
     else:
-        over = texts.select(pl.format("超期 {} {}", pl.col("__over"), pl.when(pl.Series(in_calendar)).then(pl.lit("个工作日")).otherwise(pl.lit("天")))).to_series()
+        over = texts.select(pl.format("超期 {} {}", pl.col("__over"), pl.when("__in_calendar").then(pl.lit("个工作日")).otherwise(pl.lit("天")))).to_series()
     due, start, end, note = pl.col("due"), pl.col("start"), pl.col("end"), pl.col("__note")
-    before, is_late_col = pl.Series(is_before), pl.Series(is_late)
+    before, is_late_col = pl.col("__before"), pl.col("__late")
     worded = texts.with_columns(over.alias("__over_text")).select(
         pl.format(f"不晚于 {{}}（{_brace(period)}内{{}}）", due, note).alias("expected"),
         pl.when(before | is_late_col).then(end).otherwise(pl.lit(f"截至 {as_of} 未填写{end_label}")).alias("actual"),

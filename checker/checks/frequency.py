@@ -29,7 +29,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-import numpy as np
 import polars as pl
 from pydantic import Field
 
@@ -110,35 +109,33 @@ def _idle(ctx: EvalContext, window: Window) -> bool:
 def evaluate(check: FrequencyCheck, frame: pl.DataFrame, ctx: EvalContext, spec: KindSpec) -> Outcome:
     year = ctx.review_year
     wins = windows(check.per, year)
-    judged = np.array([not (check.per == "week" and _idle(ctx, w)) for w in wins])
+    judged = [not (check.per == "week" and _idle(ctx, w)) for w in wins]
     groups: list[str | None] = list(ctx.departments) if check.per_department else [None]
     counts = _counts(check, frame, year, groups, len(wins))
-    open_ = np.array([w.end >= ctx.as_of for w in wins])
-    reached = counts >= check.min
-    failed = ~reached & ~open_ & judged
-    waiting = ~reached & open_ & judged
+    open_ = [w.end >= ctx.as_of for w in wins]
+    # (group, window) cells: a window counts once per group, a few hundred cells at most
+    cells = [(g, w) for g in range(len(groups)) for w in range(len(wins))]
+    reached = {(g, w) for g, w in cells if counts[g][w] >= check.min}
+    failed = [(g, w) for g, w in cells if (g, w) not in reached and not open_[w] and judged[w]]
+    waiting = sum(1 for g, w in cells if (g, w) not in reached and open_[w] and judged[w])
     files = sorted(set(frame.get_column("_file").to_list())) if frame.height else []
     file = files[0] if len(files) == 1 else None
-    violations = [
-        _violation(check, dept, wins[w], int(counts[g, w]), file)
-        for g, dept in enumerate(groups)
-        for w in np.flatnonzero(failed[g])
-    ]
+    violations = [_violation(check, groups[g], wins[w], counts[g][w], file) for g, w in failed]
     measured: dict[str, object] = {
-        "windows": int(judged.sum()) * len(groups),
-        "short_windows": int(failed.sum()),
-        "pending": int(waiting.sum()),
+        "windows": sum(judged) * len(groups),
+        "short_windows": len(failed),
+        "pending": waiting,
         "min": check.min,
     }
     if check.per_department:
         measured["departments"] = len(groups)
-    if not judged.all():
-        measured["skipped_windows"] = int((~judged).sum())
-    decided = int((reached & judged).sum())
-    return Outcome(status_of(failed=int(failed.sum()), pending=int(waiting.sum()), decided=decided), measured, violations)
+    if not all(judged):
+        measured["skipped_windows"] = len(judged) - sum(judged)
+    decided = sum(1 for g, w in reached if judged[w])
+    return Outcome(status_of(failed=len(failed), pending=waiting, decided=decided), measured, violations)
 
 
-def _counts(check: FrequencyCheck, frame: pl.DataFrame, year: int, groups: list[str | None], n_windows: int) -> np.ndarray:
+def _counts(check: FrequencyCheck, frame: pl.DataFrame, year: int, groups: list[str | None], n_windows: int) -> list[list[int]]:
     """Records per (group, window) as a matrix; rows follow `groups`."""
     day = pl.col(check.date).cast(pl.Date)
     keys = ["department", "__w"] if check.per_department else ["__w"]
@@ -148,12 +145,12 @@ def _counts(check: FrequencyCheck, frame: pl.DataFrame, year: int, groups: list[
         .group_by(keys)
         .len()
     )
-    matrix = np.zeros((len(groups), n_windows), dtype=np.int64)
+    matrix = [[0] * n_windows for _ in groups]
     row_of = {dept: i for i, dept in enumerate(groups)}
     for row in per_window.iter_rows(named=True):
         g = row_of.get(row["department"]) if check.per_department else 0
         if g is not None:
-            matrix[g, row["__w"]] = row["len"]
+            matrix[g][row["__w"]] = row["len"]
     return matrix
 
 

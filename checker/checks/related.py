@@ -34,7 +34,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-import numpy as np
 import polars as pl
 from pydantic import Field, model_validator
 
@@ -139,27 +138,27 @@ def _presence(check: RelatedCheck, work: pl.DataFrame, spec: KindSpec) -> Outcom
 def _in_time(check: RelatedCheck, work: pl.DataFrame, ctx: EvalContext, spec: KindSpec) -> Outcome:
     assert check.within is not None and check.start is not None
     due = _due(check, work, ctx, spec)
-    has = work.get_column("__n").is_not_null().to_numpy()
+    has = work.get_column("__n").is_not_null()
     if check.within.unit == "hours":
         first = work.get_column("__first").cast(pl.Datetime("us"))
-        late = has & (first > due).fill_null(False).to_numpy()
-        due_days = due.cast(pl.Date).cast(pl.Int64).to_numpy()
+        late = has & (first > due).fill_null(False)
+        due_days = due.cast(pl.Date).cast(pl.Int64)
     else:
-        first_days = work.get_column("__first").cast(pl.Date).cast(pl.Int64).fill_null(0).to_numpy()
-        due_days = due.to_numpy()
+        first_days = work.get_column("__first").cast(pl.Date).cast(pl.Int64).fill_null(0)
+        due_days = due.cast(pl.Int64)
         undecidable = has & (due_days >= BEYOND) & (first_days > ctx.calendar.last_epoch)
         if undecidable.any():
-            raise_beyond(work.filter(pl.Series(undecidable)), spec, check.start, ctx.calendar)
+            raise_beyond(work.filter(undecidable), spec, check.start, ctx.calendar)
         late = has & (first_days > due_days)
     as_of_day = (ctx.as_of - dt.date(1970, 1, 1)).days
     overdue = ~has & (due_days < as_of_day)
     pending = ~has & ~overdue
     if (pending & (due_days >= BEYOND)).any() and as_of_day > ctx.calendar.last_epoch:
-        raise_beyond(work.filter(pl.Series(pending & (due_days >= BEYOND))), spec, check.start, ctx.calendar)
+        raise_beyond(work.filter(pending & (due_days >= BEYOND)), spec, check.start, ctx.calendar)
     due_text = _due_texts(check, due)
     violations = [
         _late_violation(check, row, spec, due_text[i]) if late[i] else _missing_violation(check, row, spec, due_text[i], ctx.as_of)
-        for i, row in zip(np.flatnonzero(late | overdue), work.filter(pl.Series(late | overdue)).iter_rows(named=True), strict=True)
+        for i, row in zip((late | overdue).arg_true().to_list(), work.filter(late | overdue).iter_rows(named=True), strict=True)
     ]
     measured = {
         "records": work.height,
@@ -168,7 +167,7 @@ def _in_time(check: RelatedCheck, work: pl.DataFrame, ctx: EvalContext, spec: Ki
         "missing": int(overdue.sum()),
         "pending": int(pending.sum()),
     }
-    failed = int(late.sum() + overdue.sum())
+    failed = int(late.sum()) + int(overdue.sum())
     return Outcome(status_of(failed=failed, pending=int(pending.sum()), decided=int(has.sum()) + int(overdue.sum())), measured, violations)
 
 
@@ -185,7 +184,7 @@ def _due(check: RelatedCheck, work: pl.DataFrame, ctx: EvalContext, spec: KindSp
     if unit == "days":
         return days.get_column("__sd") + amount
     require_covered(ctx.calendar, days, "__sd", spec, check.start)
-    return pl.Series("d", ctx.calendar.add_working_days_vec(days.get_column("__sd").to_numpy(), amount))
+    return ctx.calendar.add_working_days_vec(days.get_column("__sd"), amount).alias("d")
 
 
 def _due_texts(check: RelatedCheck, due: pl.Series) -> list[str]:
