@@ -1,29 +1,38 @@
 """Read a plain .xlsx worksheet straight into polars text columns (fastexcel), skipping the
 Python object per cell that python-calamine's `to_python` builds.
 
-Both readers are calamine underneath; they differ only in how a cell becomes text. The result
+Both readers are calamine underneath, but not the same release (fastexcel 0.21 bundles calamine
+0.36, python-calamine 0.9 calamine 0.37), and they turn cells into text differently. The result
 must be the text the python-calamine path produces (`load._workbook_cell_text`), so this path is
-taken only where the pre-scan (`load._scan_sheet`, `load.check_workbook`) found a sheet plain:
+taken only where the pre-scan (`load.check_workbook`, `load._book`, `load._scan_sheet`) found a
+sheet plain:
 
-- the grid starts at A1 (A1 holds a value): fastexcel starts at the first cell with a value,
-  python-calamine pads from A1, and row and column numbers in messages depend on it;
-- columns A-Z, rows below 1,000,000, no namespace-prefixed cells or merges;
-- no text anywhere in the workbook contains " 00:00:00" or "1899-12-3", so that the rewrites
-  below can only meet dates and times from date-formatted cells;
-- the workbook uses the 1900 date system and no elapsed-time format ([h]:mm …), which
-  python-calamine reads as a duration and fastexcel as a date.
+- the grid starts at A1 (the first cell after <sheetData> is A1 and holds a value): fastexcel
+  starts at the first cell with a value, python-calamine pads from A1, and row and column
+  numbers in messages depend on it;
+- columns A-Z, rows below 1,000,000, no namespace-prefixed cells or merges, no ISO date cells
+  (t="d"), booleans written 0 or 1, one sheet per name, one <workbookPr>, 1900 date system;
+- every cell style's number format is one both releases read alike: not the East Asian
+  built-in date formats 27-36 and 50-58 (dates to one, numbers to the other), not an elapsed
+  time ([h]:mm, built-in 46).
 
-After reading, a sheet holding an ISO date cell or a date before 1899-12-31 (a negative serial)
-goes to python-calamine too (`_OTHER_DATES`). fastexcel's text for a date-formatted cell
-("2022-01-03 00:00:00", "1899-12-31 09:36:00", "… 09:30:15.500") is rewritten to
-python-calamine's (a whole day is a date, a value below one day a time of day, fractions of a
-second in microseconds); numbers are already alike (at most nine decimals, as Excel shows them,
-on both paths). Merged cells come from the pre-scan, which reads them from the sheet XML.
-Known remaining differences: a text cell holding exactly "YYYY-MM-DD HH:MM:SS.fff" in a column
-with dates gains three zeros (the same instant when parsed); a date cell a fraction of a
-millisecond after midnight (formula noise) reads as a date rather than a date and time.
+When the workbook has date or time styles (`dated`), fastexcel's text for a date cell is
+rewritten to python-calamine's: a whole day is a date ("2022-01-03 00:00:00" → "2022-01-03"),
+a value below one day a time of day ("1899-12-31 09:36:00" → "09:36:00"), milliseconds become
+microseconds. So that these rewrites can only meet date cells, such a workbook is plain only if
+no text contains " 00:00:00" or "1899-12-3", no string uses rich-text runs, ASCII character
+references or _xHHHH_ escapes (which could hide those), and no number is within a millisecond of
+midnight, in exponent form, or seven digits long (fastexcel leaves dates past 9999 empty). After
+reading, a sheet with a date before 1899-12-31 or after 9999 goes to python-calamine.
+Without date styles no cell is a date and nothing is rewritten.
 
-`tests/test_fastsheet.py` compares both paths on generated workbooks.
+Numbers read alike on both paths: at most nine decimals, as Excel shows them. Merged cells come
+from the pre-scan, which reads them from the sheet XML. The remaining difference: a text cell
+holding exactly "YYYY-MM-DD HH:MM:SS.fff" in a workbook with date styles gains three zeros (the
+same instant when parsed).
+
+`tests/test_fastsheet.py` compares both paths on generated workbooks and on every built-in
+number format, so that a new release of either reader that reads a format differently fails there.
 """
 
 from __future__ import annotations
@@ -45,9 +54,10 @@ def open_reader(file: Path) -> Any | None:
         return None
 
 
-def read_sheet(reader: Any, name: str) -> pl.DataFrame | None:
+def read_sheet(reader: Any, name: str, *, dated: bool) -> pl.DataFrame | None:
     """The sheet as String columns c0, c1, … (row 0 = spreadsheet row 1), None for empty cells;
-    None if fastexcel fails on it or it holds a date python-calamine reads otherwise."""
+    None if fastexcel fails on it or it holds a date python-calamine reads otherwise. `dated`:
+    the workbook has date or time styles (else no cell can be a date and nothing is rewritten)."""
     try:
         frame = reader.load_sheet(name, header_row=None, dtypes="string").to_polars()
     except Exception:  # python-calamine reads it instead and reports what is wrong
@@ -55,6 +65,8 @@ def read_sheet(reader: Any, name: str) -> pl.DataFrame | None:
     if frame.width == 0:
         return None
     frame = frame.select(pl.col(c).cast(pl.String).alias(f"c{i}") for i, c in enumerate(frame.columns))
+    if not dated:
+        return frame.with_columns(_blank_as_null(pl.col(c)).alias(c) for c in frame.columns)
     flags = frame.select(
         *(pl.col(c).str.contains(_DATE_TIME).any().alias(c) for c in frame.columns),
         pl.any_horizontal(pl.col(c).str.contains(_OTHER_DATES).any() for c in frame.columns).alias("other"),
@@ -67,15 +79,19 @@ def read_sheet(reader: Any, name: str) -> pl.DataFrame | None:
 # fastexcel's text for a date-formatted cell; python-calamine's differs only for whole days,
 # times of day and fractions of a second.
 _DATE_TIME = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"
-# An ISO date cell (t="d"), which python-calamine turns into a date and fastexcel keeps as
-# written, or a negative serial (before 1899-12-31), which python-calamine does not read as a
-# date: such a sheet goes to python-calamine. (Text like this only costs the faster path.)
-_OTHER_DATES = r"^(?:\d{4}-\d{2}-\d{2}T|1[0-7]\d\d-|18[0-8]\d-|1899-(?:0\d|1[01])-|1899-12-(?:[0-2]\d|30))"
+# A date python-calamine does not read as fastexcel writes it: before 1899-12-31 (a negative
+# serial), after 9999 ("+57260-…"), or an ISO date cell (also refused by the pre-scan). Such a
+# sheet goes to python-calamine. (Text like this only costs the faster path.)
+_OTHER_DATES = r"^(?:\+|\d{5,}-|\d{4}-\d{2}-\d{2}T|1[0-7]\d\d-|18[0-8]\d-|1899-(?:0\d|1[01])-|1899-12-(?:[0-2]\d|30))"
 _MILLIS = r"^((?:\d{4}-\d{2}-\d{2} )?\d{2}:\d{2}:\d{2}\.\d{3})$"
 
 
+def _blank_as_null(cell: pl.Expr) -> pl.Expr:
+    return pl.when(cell == "").then(None).otherwise(cell)
+
+
 def _as_calamine_text(cell: pl.Expr, *, dated: bool) -> pl.Expr:
-    cell = pl.when(cell == "").then(None).otherwise(cell)
+    cell = _blank_as_null(cell)
     if not dated:
         return cell
     cell = pl.when(cell.str.starts_with("1899-12-31 ")).then(cell.str.slice(11)).otherwise(cell)

@@ -541,7 +541,7 @@ def _read_workbook(file: Path, rel: str, kind: str | None, ignored: list[str], p
             problems.append(scan.too_large[name])
             first_data_sheet = False
             continue
-        frame = fastsheet.read_sheet(fast, name) if fast is not None and name in scan.plain else None
+        frame = fastsheet.read_sheet(fast, name, dated=scan.dated) if fast is not None and name in scan.plain else None
         rows: list[list[Any]] = []
         merges: list[Merge] = []
         if frame is not None:
@@ -1076,10 +1076,24 @@ _FORMULA_WITHOUT_VALUE = re.compile(
 )
 # For fastsheet (see its docstring): text it would mistake for a date, cells and merges it
 # cannot take, an elapsed-time number format (built-in 46 is [h]:mm:ss), A1 holding a value.
-_NOT_PLAIN_TEXT = (b" 00:00:00", b"1899-12-3")
-_ELAPSED_FORMAT = re.compile(rb'formatCode="[^"]*\[[hms]|numFmtId="46"', re.IGNORECASE)
+_DATE_LIKE_TEXT = (b" 00:00:00", b"1899-12-3")
+# Text the markers above would miss: a character reference or _xHHHH_ escape for an ASCII
+# character, or a string in rich-text runs (the marker split across two runs).
+# (Separate searches: one pattern with alternatives that share no literal prefix is far slower.)
+_ESCAPED_TEXT = (
+    re.compile(rb"&#(?:[xX]0*[0-7][0-9a-fA-F]|0*[1-9]?[0-9]|0*1[01][0-9]|0*12[0-7]);"),
+    re.compile(rb"_x00[0-7][0-9a-fA-F]_"),
+    re.compile(rb"<r[ >]"),
+    re.compile(rb":r[ >]"),
+)
+# Values the date rewrite would misread: a serial within a millisecond of midnight, in exponent
+# form, or beyond the years fastexcel writes (it leaves those empty).
+_NEAR_MIDNIGHT = (b".0000000", b".9999999", b"E-", b"e-")
+_HUGE_NUMBER = re.compile(rb"<v>-?[0-9]{7}")
+_BOOLEAN_NOT_0_1 = re.compile(rb't="b"[^>]*>(?!<v>[01]</v>)')
+_ISO_DATE_CELL = re.compile(rb't="d"')
 _A1_WITH_VALUE = re.compile(rb'<c r="A1"(?:\s[^>]*)?(?<!/)>(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?(?:<v>[^<]|<is>)')
-_MERGE_REF = re.compile(rb'<mergeCell ref="([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?"')
+_MERGE_REF = re.compile(rb'<mergeCell ref="([A-Z]{1,3})([1-9][0-9]{0,6})(?::([A-Z]{1,3})([1-9][0-9]{0,6}))?"')
 _REF_IN_ATTRS = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
 
 
@@ -1237,6 +1251,7 @@ class WorkbookScan:
     plain: dict[str, list[Merge]] = field(default_factory=dict)  # sheets fastsheet may read: their merged ranges
     sheets: list[str] | None = None  # every sheet in workbook order, when all are worksheets the scan read
     hidden: frozenset[str] = frozenset()
+    dated: bool = False  # some cell style is a date or time: fastsheet rewrites date texts
 
 
 @dataclass
@@ -1244,9 +1259,11 @@ class SheetShape:
     """What `_scan_sheet` learns for `fastsheet` (see its docstring for why each point matters)."""
 
     plain: bool = True
+    dated: bool = False  # the workbook has date styles: text must not look like a date fastexcel writes
     starts_at_a1: bool = False
+    in_data: bool = False  # <sheetData> seen
     first_cell_seen: bool = False
-    merges: set[Merge] = field(default_factory=set)
+    merges: list[Merge] = field(default_factory=list)
 
 
 def check_workbook(file: Path, rel: str) -> WorkbookScan:
@@ -1284,6 +1301,8 @@ def check_workbook(file: Path, rel: str) -> WorkbookScan:
             book = _book(archive, infos) if suffix in _XML_SHEET_SUFFIXES else _Book()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, struct.error, NotImplementedError):
         raise EvidenceError(broken) from None
+    if len({info.filename for info in infos}) != len(infos):
+        raise EvidenceError(f"{rel}：工作簿的 ZIP 目录中有重名的部件，文件结构被篡改，已拒绝；请在 Excel/WPS 中打开后另存为 .xlsx")
     if len(infos) > MAX_ZIP_MEMBERS:
         raise EvidenceError(f"{rel}：工作簿包含 {len(infos)} 个部件，超过上限 {MAX_ZIP_MEMBERS} 个，疑似“ZIP 炸弹”，已拒绝")
     total = sum(info.file_size for info in infos)
@@ -1301,24 +1320,25 @@ def check_workbook(file: Path, rel: str) -> WorkbookScan:
                 f"超过上限 {MAX_COMPRESSION_RATIO}:1，疑似“ZIP 炸弹”，已拒绝"
             )
     names = book.parts
-    scan = WorkbookScan(sheets=book.order, hidden=frozenset(book.hidden))
+    scan = WorkbookScan(sheets=book.order, hidden=frozenset(book.hidden), dated=book.dated)
     plain_book = book.plain
     try:
         with file.open("rb") as handle:
             for info in infos:
-                is_sheet = suffix in _XML_SHEET_SUFFIXES and _is_worksheet(info.filename)
-                is_strings = plain_book and info.filename.lower() == "xl/sharedstrings.xml"
+                # Every part the workbook names as a sheet is scanned, wherever it lies.
+                is_sheet = suffix in _XML_SHEET_SUFFIXES and (_is_worksheet(info.filename) or info.filename in names)
+                is_strings = plain_book and book.dated and info.filename.lower() == "xl/sharedstrings.xml"
                 if not is_sheet and not is_strings and info.compress_size <= _VERIFY_PACKED:
                     continue
                 chunks = _inflate(handle, info, rel)
                 if not is_sheet:
                     if is_strings:
-                        plain_book = not _contains_any(chunks, _NOT_PLAIN_TEXT)
+                        plain_book = not _contains_any(chunks, _DATE_LIKE_TEXT, _ESCAPED_TEXT)
                     for _ in chunks:  # only the size check matters here
                         pass
                     continue
                 name = names.get(info.filename)
-                shape = SheetShape()
+                shape = SheetShape(dated=book.dated)
                 found = _scan_sheet(chunks, rel, name, shape)
                 if name is not None and shape.plain and shape.starts_at_a1:
                     scan.plain[name] = sorted(shape.merges)
@@ -1347,14 +1367,25 @@ class _Book:
     parts: dict[str, str] = field(default_factory=dict)  # worksheet part: sheet name
     order: list[str] | None = None  # sheet names in order, if every sheet is a worksheet part
     hidden: set[str] = field(default_factory=set)
-    plain: bool = False  # 1900 date system and no elapsed-time format: see fastsheet
+    plain: bool = False  # workbook settings and number formats allow fastsheet (see there)
+    dated: bool = False  # some cell style is a date or time format
+
+
+# Built-in number formats (ECMA-376 18.8.30) both readers treat alike: general, numbers,
+# percentages, fractions, scientific, text, dates 14-22 and times 45/47. The East Asian date
+# formats 27-36 and 50-58 (saved by Chinese Excel and WPS) are dates to python-calamine and
+# numbers to the calamine inside fastexcel; 46 is an elapsed time. Custom formats (164 and up)
+# agree unless they are elapsed times ([h]:mm …). tests/test_fastsheet.py checks every one.
+_PLAIN_BUILTIN_FORMATS = frozenset(range(0, 23)) | frozenset(range(37, 46)) | {47, 48, 49}
+_DATE_BUILTIN_FORMATS = frozenset(range(14, 23)) | {45, 47}
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
 
 
 def _book(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> _Book:
     """Sheet names, parts and visibility from xl/workbook.xml and its relationships, and whether
-    the workbook settings allow fastsheet; an empty `_Book` if unreadable.
+    the workbook's settings and number formats allow fastsheet; an empty `_Book` if unreadable.
 
-    Read with ElementTree only when small (both are a few KB in any real workbook); the expat
+    Read with ElementTree only when small (each is a few KB in any real workbook); the expat
     parser Python ships refuses entity-expansion bombs and never fetches external entities.
     """
     import xml.etree.ElementTree as ET
@@ -1366,22 +1397,15 @@ def _book(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> _Book:
     try:
         book = ET.fromstring(archive.read(wanted[0]))
         rels = ET.fromstring(archive.read(wanted[1]))
-        styles = archive.read("xl/styles.xml") if sizes.get("xl/styles.xml", 0) <= 16 * 1024 * 1024 else None
-    except KeyError:
-        styles = None
-        try:
-            book, rels = ET.fromstring(archive.read(wanted[0])), ET.fromstring(archive.read(wanted[1]))
-        except (KeyError, ET.ParseError, zipfile.BadZipFile, zlib.error, OSError):
-            return _Book()
-    except (ET.ParseError, zipfile.BadZipFile, zlib.error, OSError):
+    except (KeyError, ET.ParseError, zipfile.BadZipFile, zlib.error, OSError):
         return _Book()
     targets = {rel.get("Id"): rel.get("Target") or "" for rel in rels if rel.tag.rsplit("}", 1)[-1] == "Relationship"}
     result = _Book(order=[])
-    date1904 = False
+    settings = []
     for element in book.iter():
         tag = element.tag.rsplit("}", 1)[-1]
         if tag == "workbookPr":
-            date1904 = element.get("date1904", "").strip().lower() in ("1", "true")
+            settings.append(element.get("date1904", "").strip().lower() in ("1", "true"))
         if tag != "sheet":
             continue
         rid = next((v for k, v in element.attrib.items() if k.rsplit("}", 1)[-1] == "id"), None)
@@ -1397,8 +1421,49 @@ def _book(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> _Book:
                 result.hidden.add(name)
         else:
             result.order = None
-    result.plain = result.order is not None and not date1904 and styles is not None and not _ELAPSED_FORMAT.search(styles)
+    if result.order is not None and len({n.casefold() for n in result.order}) != len(result.order):
+        result.order = None  # two sheets of one name: which one a reader picks is its own choice
+    formats = _number_formats(archive, sizes) if len(settings) <= 1 and not any(settings) else None
+    result.plain = result.order is not None and formats is not None and formats[0]
+    result.dated = formats is not None and formats[1]
     return result
+
+
+def _number_formats(archive: zipfile.ZipFile, sizes: dict[str, int]) -> tuple[bool, bool] | None:
+    """(every cell style's number format reads alike in both readers, some style is a date or
+    time) from xl/styles.xml; None if it is missing, large or unreadable."""
+    import xml.etree.ElementTree as ET
+
+    if sizes.get("xl/styles.xml", 1 << 30) > 16 * 1024 * 1024:
+        return None
+    try:
+        styles = ET.fromstring(archive.read("xl/styles.xml"))
+    except (KeyError, ET.ParseError, zipfile.BadZipFile, zlib.error, OSError):
+        return None
+    custom: dict[int, str] = {}
+    used: set[int] = set()
+    for element in styles.iter():
+        tag = element.tag.rsplit("}", 1)[-1]
+        try:
+            if tag == "numFmt":
+                custom[int(element.get("numFmtId", ""))] = element.get("formatCode", "")
+            elif tag == "cellXfs":
+                used.update(int(xf.get("numFmtId", "0")) for xf in element if xf.tag.rsplit("}", 1)[-1] == "xf")
+        except ValueError:
+            return None
+    plain, dated = True, False
+    for number in used:
+        if number < 164:
+            plain = plain and number in _PLAIN_BUILTIN_FORMATS
+            dated = dated or number in _DATE_BUILTIN_FORMATS
+            continue
+        if number not in custom or re.search(r"\[(?:h+|m+|s+)\]", custom[number].lower()):
+            plain = False
+        # Any letter left outside quotes, escapes and [..] may be a date or time part (y, m, d,
+        # h, s, and era or weekday codes such as e, g, b, a): erring towards "dated" only adds checks.
+        code = re.sub(r"general|e[+-]", "", _FORMAT_LITERALS.sub("", custom.get(number, "")).lower())
+        dated = dated or bool(re.search(r"[a-z]", code))
+    return plain, dated
 
 
 def _inflate(handle: Any, info: zipfile.ZipInfo, rel: str) -> Iterator[bytes]:
@@ -1479,7 +1544,7 @@ def _scan_sheet(chunks: Iterator[bytes], rel: str, name: str | None, shape: Shee
                 tags = _ROW_TAG.findall(window)
                 row_tags = max(row_tags, max(map(int, tags), default=0), window.count(b"row"))
         if shape.plain:
-            _shape_window(shape, window, exact)
+            _shape_window(shape, window, exact, len(overlap))
         if len(formulas) <= MAX_PROBLEMS_PER_COLUMN and _found(_ANY_FORMULA, window):
             for match in _FORMULA_WITHOUT_VALUE.finditer(window):
                 ref = _REF_IN_ATTRS.search(match.group(1))
@@ -1513,36 +1578,50 @@ def _scan_sheet(chunks: Iterator[bytes], rel: str, name: str | None, shape: Shee
     return name if name is not None else "?", (too_large, messages)
 
 
-def _shape_window(shape: SheetShape, window: bytes, exact: bool) -> None:
-    if exact or any(marker in window for marker in _NOT_PLAIN_TEXT):
+def _shape_window(shape: SheetShape, window: bytes, exact: bool, seen: int) -> None:
+    """Learn what fastsheet needs from one window; its first `seen` bytes were in the last one."""
+    if exact or _ISO_DATE_CELL.search(window) or _BOOLEAN_NOT_0_1.search(window):
         shape.plain = False
         return
+    if shape.dated and (
+        any(marker in window for marker in (*_DATE_LIKE_TEXT, *_NEAR_MIDNIGHT))
+        or _found((*_ESCAPED_TEXT, _HUGE_NUMBER), window)
+    ):
+        shape.plain = False
+        return
+    if not shape.in_data:
+        data = window.find(b"<sheetData")
+        if data < 0:
+            return
+        shape.in_data, window, seen = True, window[data:], 0
     if not shape.first_cell_seen:
         first = window.find(b'<c r="')
         if first >= 0:
             shape.first_cell_seen = True
-            shape.starts_at_a1 = _A1_WITH_VALUE.match(window, first) is not None
+            # (a comment before it could hide the cell calamine sees first)
+            shape.starts_at_a1 = b"<!--" not in window[:first] and _A1_WITH_VALUE.match(window, first) is not None
     if b"mergeCell" in window:
         found = _MERGE_REF.findall(window)
         known = (b"<mergeCells>", b"<mergeCells ", b"</mergeCells>", b"<mergeCell ", b"</mergeCell>")
         if len(found) != window.count(b"<mergeCell ") or window.count(b"mergeCell") != sum(map(window.count, known)):
-            shape.plain = False  # a form the pattern does not read (a namespace prefix, attributes before ref)
+            shape.plain = False  # a form the pattern does not read (a namespace prefix, attributes before ref, row 0)
             return
-        for left, top, right, bottom in found:
+        for match in _MERGE_REF.finditer(window, seen):
+            left, top, right, bottom = match.groups()
             start = (int(top) - 1, _column_index(left.decode()))
             end = (int(bottom) - 1, _column_index(right.decode())) if right else start
-            shape.merges.add((start, end))
+            shape.merges.append((start, end))
 
 
-def _contains_any(chunks: Iterator[bytes], markers: tuple[bytes, ...]) -> bool:
-    """Whether any marker occurs in the stream (chunks overlap by a marker's length)."""
+def _contains_any(chunks: Iterator[bytes], markers: tuple[bytes, ...], patterns: tuple[re.Pattern[bytes], ...]) -> bool:
+    """Whether any marker or a match of any pattern occurs in the stream (chunks overlap by 64
+    bytes, longer than any marker or match)."""
     tail = b""
-    overlap = max(len(m) for m in markers) - 1
     for chunk in chunks:
         data = tail + chunk
-        if any(m in data for m in markers):
+        if any(m in data for m in markers) or _found(patterns, data):
             return True
-        tail = data[-overlap:]
+        tail = data[-64:]
     return False
 
 
