@@ -527,7 +527,7 @@ def _read_workbook(file: Path, rel: str, kind: str | None, ignored: list[str], p
                 raise EvidenceError(f"{rel}：无法作为 Excel 工作簿读取（文件损坏、加密或并非 Excel 文件：{exc}）") from None
         return calamine
 
-    if fast is not None and scan.sheets is not None:
+    if fast is not None and scan.sheets is not None:  # (scan.sheets is set whenever fast is; for mypy)
         names, hidden = scan.sheets, set(scan.hidden)
     else:
         names = calamine_book().sheet_names
@@ -1074,8 +1074,9 @@ _FORMULA_WITHOUT_VALUE = re.compile(
     rb"<(?:[\w.-]+:)?c\b([^>]*)>\s*<(?:[\w.-]+:)?f\b[^>]*?(?:/>|>([^<]*)</(?:[\w.-]+:)?f>)\s*"
     rb"(?:<(?:[\w.-]+:)?v\s*/>|<(?:[\w.-]+:)?v>\s*</(?:[\w.-]+:)?v>)?\s*</(?:[\w.-]+:)?c>"
 )
-# For fastsheet (see its docstring): text it would mistake for a date, cells and merges it
-# cannot take, an elapsed-time number format (built-in 46 is [h]:mm:ss), A1 holding a value.
+# For fastsheet (see its docstring; number formats are judged in `_number_formats`): text it
+# would mistake for a date in a workbook with date styles, cells and merges it cannot take, A1
+# holding a value.
 _DATE_LIKE_TEXT = (b" 00:00:00", b"1899-12-3")
 # Text the markers above would miss: a character reference or _xHHHH_ escape for an ASCII
 # character, or a string in rich-text runs (the marker split across two runs).
