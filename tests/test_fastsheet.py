@@ -21,7 +21,8 @@ from python_calamine import CalamineWorkbook
 
 from checker.errors import EvidenceError
 from checker.evidence import fastsheet
-from checker.evidence.load import _text_columns, check_workbook, load_evidence
+from checker.evidence.load import _text_columns, load_evidence
+from checker.evidence.workbook_scan import check_workbook
 
 TEXTS = ["编号", "交警支队", "  ", "", "2022-01-03", "2022-01-03 09:30", "2022/1/3 9:30", "true", "0", "1.50", "#N/A", "否", "Ａ１", "x\ny"]
 ms_times = st.times().map(lambda t: t.replace(microsecond=t.microsecond // 1000 * 1000))

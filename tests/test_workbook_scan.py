@@ -1,4 +1,4 @@
-"""The streaming pre-scan of worksheet XML (`checker.evidence.load._scan_sheet`): it must find the
+"""The streaming pre-scan of worksheet XML (`checker.evidence.workbook_scan._scan_sheet`): it must find the
 grid calamine would allocate wherever the far cell is — in the first window, after many ordinary
 rows, cut across a chunk boundary, behind a namespace prefix or without a reference — and must
 let an ordinary sheet through, up to the limit exactly."""
@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from checker.evidence.load import MAX_SHEET_CELLS, _scan_sheet
+from checker.evidence.workbook_scan import MAX_SHEET_CELLS, _scan_sheet
 
 HEAD = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
 TAIL = b"</sheetData></worksheet>"

@@ -4,7 +4,7 @@ Python object per cell that python-calamine's `to_python` builds.
 Both readers are calamine underneath, but not the same release (fastexcel 0.21 bundles calamine
 0.36, python-calamine 0.9 calamine 0.37), and they turn cells into text differently. The result
 must be the text the python-calamine path produces (`load._workbook_cell_text`), so this path is
-taken only where the pre-scan (`load.check_workbook`, `load._book`, `load._scan_sheet`) found a
+taken only where the pre-scan (`workbook_scan.check_workbook`, `_book`, `_scan_sheet`) found a
 sheet plain:
 
 - the grid starts at A1 (the first cell after <sheetData> is A1 and holds a value): fastexcel

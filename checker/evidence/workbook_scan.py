@@ -1,0 +1,507 @@
+"""Check a workbook before any reader opens it: what it is, how large it unpacks, and each sheet's extent.
+
+calamine allocates a sheet as a dense grid and would abort the process on a 5 KB file whose one
+cell is XFD1048576; an encrypted or renamed file, a ZIP bomb or a tampered ZIP directory must be
+refused with a message, not a crash. `check_workbook` reads every sheet's XML once, as a stream,
+and also learns what `checker.evidence.fastsheet` needs to know (whether a sheet is plain).
+
+Import-light on purpose (no polars, no pydantic), so that it can run before the rest of the
+checker is imported. Limits: docs/security.md.
+"""
+
+from __future__ import annotations
+
+import codecs
+import itertools
+import posixpath
+import re
+import struct
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from checker.errors import EvidenceError
+from checker.evidence.places import MAX_PROBLEMS_PER_COLUMN, clip, column_letter, location, mb
+
+# Limits (docs/security.md); a workbook's ZIP directory is checked before any reader opens it.
+MAX_ZIP_MEMBERS = 10_000  # parts of one workbook
+MAX_UNCOMPRESSED_BYTES = 2 * 1024 * 1024 * 1024  # a workbook's parts unpacked, in total
+MAX_COMPRESSION_RATIO = 100  # unpacked : packed, for parts larger than COMPRESSION_RATIO_FLOOR
+COMPRESSION_RATIO_FLOOR = 1024 * 1024
+MAX_SHEET_CELLS = 26 * 1_048_576  # rows × columns from A1 to a sheet's last cell: Excel's rows × columns A-Z
+
+
+Merge = tuple[tuple[int, int], tuple[int, int]]
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+_ZIP_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".ods"}
+_XML_SHEET_SUFFIXES = {".xlsx", ".xlsm"}
+_CHUNK = 4 * 1024 * 1024  # bytes read, and bytes unpacked, at a time
+_OVERLAP = 64 * 1024  # re-scanned at each chunk boundary: longer than any cell with a formula
+_VERIFY_PACKED = 64 * 1024  # parts packed larger than this are unpacked once to check their size
+_SPACES = bytes.maketrans(b"\t\n\r", b"   ")  # so that every pattern below can look for " r="
+# Fast path, one search per window: a sheet whose cells all start `<c r="` with a one-letter column
+# and a row below 1000000 spans at most 26 x 999999 cells, within MAX_SHEET_CELLS. Anything else
+# is counted exactly.
+_NOT_SMALL = re.compile(rb' r="(?:[A-Za-z]{2}|[A-Za-z][0-9]{7})')
+_SMALL_ROWS, _SMALL_COLUMNS = 999_999, 26
+# A cell whose first attribute is not its reference, and a cell element with a namespace prefix.
+_CELL_NOT_REF_FIRST = re.compile(rb'<c(?! r=")[ />]')
+_PREFIXED_CELL = re.compile(rb":c[ />]")
+_REF_LETTERS = re.compile(rb' r="([A-Za-z]+)[0-9]')
+_REF_ROW = re.compile(rb' r="[A-Za-z]+([0-9]+)"')
+_REF_LONG_ROW = re.compile(rb' r="[A-Za-z]+([0-9]{6,})"')
+_CELL_WITHOUT_REF = re.compile(rb'<(?:[\w.-]+:)?c(?=[ />])(?![^>]* r=")')
+_ROW_TAG = re.compile(rb'<(?:[\w.-]+:)?row\b[^>]*? r="([0-9]{1,9})"')
+_ANY_CELL = re.compile(rb"<(?:[\w.-]+:)?c[ />]")
+_ANY_FORMULA = (re.compile(rb"<f[ />]"), re.compile(rb":f[ />]"))
+# A cell holding a formula and no calculated value (<v> missing or empty), as written by programs
+# such as openpyxl: calamine reads it as an empty cell, which would silently mean "not replied".
+_FORMULA_WITHOUT_VALUE = re.compile(
+    rb"<(?:[\w.-]+:)?c\b([^>]*)>\s*<(?:[\w.-]+:)?f\b[^>]*?(?:/>|>([^<]*)</(?:[\w.-]+:)?f>)\s*"
+    rb"(?:<(?:[\w.-]+:)?v\s*/>|<(?:[\w.-]+:)?v>\s*</(?:[\w.-]+:)?v>)?\s*</(?:[\w.-]+:)?c>"
+)
+# For fastsheet (see its docstring; number formats are judged in `_number_formats`): text it
+# would mistake for a date in a workbook with date styles, cells and merges it cannot take, A1
+# holding a value.
+_DATE_LIKE_TEXT = (b" 00:00:00", b"1899-12-3")
+# Text the markers above would miss: a character reference or _xHHHH_ escape for an ASCII
+# character, or a string in rich-text runs (the marker split across two runs).
+# (Separate searches: one pattern with alternatives that share no literal prefix is far slower.)
+_ESCAPED_TEXT = (
+    re.compile(rb"&#(?:[xX]0*[0-7][0-9a-fA-F]|0*[1-9]?[0-9]|0*1[01][0-9]|0*12[0-7]);"),
+    re.compile(rb"_x00[0-7][0-9a-fA-F]_"),
+    re.compile(rb"<r[ >]"),
+    re.compile(rb":r[ >]"),
+)
+# Values the date rewrite would misread: a serial within a millisecond of midnight, in exponent
+# form, or beyond the years fastexcel writes (it leaves those empty).
+# (Compiled literals: for two-byte needles the regular-expression search is faster than `in`.)
+_NEAR_MIDNIGHT = (re.compile(rb"\.(?:0000000|9999999)"), re.compile(rb"E-"), re.compile(rb"e-"))
+_HUGE_NUMBER = re.compile(rb"<v>-?[0-9]{7}")
+_BOOLEAN_NOT_0_1 = re.compile(rb't="b"[^>]*>(?!<v>[01]</v>)')
+_ISO_DATE_CELL = re.compile(rb't="d"')
+_A1_WITH_VALUE = re.compile(rb'<c r="A1"(?:\s[^>]*)?(?<!/)>(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?(?:<v>[^<]|<is>)')
+_MERGE_REF = re.compile(rb'<mergeCell ref="([A-Z]{1,3})([1-9][0-9]{0,6})(?::([A-Z]{1,3})([1-9][0-9]{0,6}))?"')
+_REF_IN_ATTRS = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
+
+
+
+def _looks_like_text(file: Path) -> bool:
+    with file.open("rb") as handle:
+        head = handle.read(4096)
+    if b"\x00" in head:
+        return False
+    for codec in ("utf-8", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(codec)().decode(head, final=False)
+            return True
+        except UnicodeDecodeError:
+            pass
+    return False
+
+
+@dataclass
+class WorkbookScan:
+    """What the pre-check found per sheet name: sheets calamine must not load (too large), and
+    formula cells without a calculated value (they would read as empty)."""
+
+    too_large: dict[str, str] = field(default_factory=dict)
+    formulas: dict[str, list[str]] = field(default_factory=dict)
+    plain: dict[str, list[Merge]] = field(default_factory=dict)  # sheets fastsheet may read: their merged ranges
+    sheets: list[str] | None = None  # every sheet in workbook order, when all are worksheets the scan read
+    hidden: frozenset[str] = frozenset()
+    dated: bool = False  # some cell style is a date or time: fastsheet rewrites date texts
+
+
+@dataclass
+class SheetShape:
+    """What `_scan_sheet` learns for `fastsheet` (see its docstring for why each point matters)."""
+
+    plain: bool = True
+    dated: bool = False  # the workbook has date styles: text must not look like a date fastexcel writes
+    starts_at_a1: bool = False
+    in_data: bool = False  # <sheetData> seen
+    first_cell_seen: bool = False
+    merges: list[Merge] = field(default_factory=list)
+
+
+def check_workbook(file: Path, rel: str) -> WorkbookScan:
+    """Refuse a workbook that is not what its name says, or that would exhaust memory.
+
+    Raises `EvidenceError` for the whole file: empty, encrypted (an OLE container where a ZIP
+    should be), a renamed text file, a broken ZIP, too many parts, too much unpacked data, a
+    compression ratio or a packed stream larger than declared (a ZIP bomb). For .xlsx/.xlsm it
+    also reads each sheet's XML once, as a stream, to find the extent of its cells and formula
+    cells without a value; sheets are then skipped by the caller.
+    """
+    suffix = file.suffix.lower()
+    with file.open("rb") as handle:
+        head = handle.read(8)
+    if not head:
+        raise EvidenceError(f"{rel}：文件为空（0 字节），不是有效的 Excel 工作簿")
+    if suffix not in _ZIP_SUFFIXES:
+        return WorkbookScan()  # .xls: an OLE file that calamine reads; only the size limit applies
+    unreadable = f"{rel}：无法作为 Excel 工作簿读取（文件损坏、加密或并非 Excel 文件："
+    if head.startswith(_OLE_MAGIC):
+        raise EvidenceError(
+            f"{unreadable}这是设置了打开密码的加密工作簿，或是改了扩展名的旧版 .xls 文件。"
+            "请在 Excel/WPS 中取消打开密码后另存为 .xlsx；旧版 .xls 文件请把扩展名改回 .xls）"
+        )
+    if not head.startswith(_ZIP_MAGIC):
+        if _looks_like_text(file):
+            raise EvidenceError(
+                f"{unreadable}内容是文本，可能是把 CSV 文件的扩展名改成了 {suffix}。请把扩展名改回 .csv，或在 Excel/WPS 中打开后另存为 .xlsx）"
+            )
+        raise EvidenceError(f"{unreadable}文件开头不是 Excel 工作簿的 ZIP 格式）")
+    broken = f"{unreadable}ZIP 结构不完整或已损坏，可能是下载或复制没有完成，请重新获取文件）"
+    try:
+        with zipfile.ZipFile(file) as archive:
+            infos = archive.infolist()
+            book = _book(archive, infos) if suffix in _XML_SHEET_SUFFIXES else _Book()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, struct.error, NotImplementedError):
+        raise EvidenceError(broken) from None
+    if len({info.filename for info in infos}) != len(infos):
+        raise EvidenceError(f"{rel}：工作簿的 ZIP 目录中有重名的部件，文件结构被篡改，已拒绝；请在 Excel/WPS 中打开后另存为 .xlsx")
+    if len(infos) > MAX_ZIP_MEMBERS:
+        raise EvidenceError(f"{rel}：工作簿包含 {len(infos)} 个部件，超过上限 {MAX_ZIP_MEMBERS} 个，疑似“ZIP 炸弹”，已拒绝")
+    total = sum(info.file_size for info in infos)
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise EvidenceError(f"{rel}：工作簿解压后共 {mb(total)}，超过上限 {mb(MAX_UNCOMPRESSED_BYTES)}，疑似“ZIP 炸弹”，已拒绝")
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise EvidenceError(f"{rel}：工作簿的部件 {info.filename} 经过 ZIP 加密，无法读取；请取消密码后另存为 .xlsx")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise EvidenceError(f"{rel}：工作簿的部件 {info.filename} 使用了 Excel 不使用的压缩方式（{info.compress_type}），已拒绝")
+        if info.file_size > COMPRESSION_RATIO_FLOOR and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
+            ratio = info.file_size // max(info.compress_size, 1)
+            raise EvidenceError(
+                f"{rel}：工作簿的部件 {info.filename} 压缩比为 {ratio}:1（{mb(info.compress_size)} 解压为 {mb(info.file_size)}），"
+                f"超过上限 {MAX_COMPRESSION_RATIO}:1，疑似“ZIP 炸弹”，已拒绝"
+            )
+    names = book.parts
+    scan = WorkbookScan(sheets=book.order, hidden=frozenset(book.hidden), dated=book.dated)
+    plain_book = book.plain
+    try:
+        with file.open("rb") as handle:
+            for info in infos:
+                # Every part the workbook names as a sheet is scanned, wherever it lies.
+                is_sheet = suffix in _XML_SHEET_SUFFIXES and (_is_worksheet(info.filename) or info.filename in names)
+                is_strings = plain_book and book.dated and info.filename.lower() == "xl/sharedstrings.xml"
+                if not is_sheet and not is_strings and info.compress_size <= _VERIFY_PACKED:
+                    continue
+                chunks = _inflate(handle, info, rel)
+                if not is_sheet:
+                    if is_strings:
+                        plain_book = not _contains_any(chunks, _DATE_LIKE_TEXT, _ESCAPED_TEXT)
+                    for _ in chunks:  # only the size check matters here
+                        pass
+                    continue
+                name = names.get(info.filename)
+                shape = SheetShape(dated=book.dated)
+                found = _scan_sheet(chunks, rel, name, shape)
+                if name is not None and shape.plain and shape.starts_at_a1:
+                    scan.plain[name] = sorted(shape.merges)
+                if found is None:
+                    continue
+                label, problem = found
+                if name is None and problem[0]:
+                    raise EvidenceError(problem[0])
+                if problem[0]:
+                    scan.too_large[label] = problem[0]
+                if problem[1]:
+                    scan.formulas[label] = problem[1]
+    except (zlib.error, OSError, struct.error):
+        raise EvidenceError(broken) from None
+    if not plain_book:
+        scan.plain.clear()
+    return scan
+
+
+def _is_worksheet(name: str) -> bool:
+    return bool(re.fullmatch(r"xl/worksheets/[^/]+\.xml", name, flags=re.IGNORECASE))
+
+
+@dataclass
+class _Book:
+    parts: dict[str, str] = field(default_factory=dict)  # worksheet part: sheet name
+    order: list[str] | None = None  # sheet names in order, if every sheet is a worksheet part
+    hidden: set[str] = field(default_factory=set)
+    plain: bool = False  # workbook settings and number formats allow fastsheet (see there)
+    dated: bool = False  # some cell style is a date or time format
+
+
+# Built-in number formats (ECMA-376 18.8.30) both readers treat alike: general, numbers,
+# percentages, fractions, scientific, text, dates 14-22 and times 45/47. The East Asian date
+# formats 27-36 and 50-58 (saved by Chinese Excel and WPS) are dates to python-calamine and
+# numbers to the calamine inside fastexcel; 46 is an elapsed time. Custom formats (164 and up)
+# agree unless they are elapsed times ([h]:mm …). tests/test_fastsheet.py checks every one.
+_PLAIN_BUILTIN_FORMATS = frozenset(range(0, 23)) | frozenset(range(37, 46)) | {47, 48, 49}
+_DATE_BUILTIN_FORMATS = frozenset(range(14, 23)) | {45, 47}
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
+
+
+def _book(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> _Book:
+    """Sheet names, parts and visibility from xl/workbook.xml and its relationships, and whether
+    the workbook's settings and number formats allow fastsheet; an empty `_Book` if unreadable.
+
+    Read with ElementTree only when small (each is a few KB in any real workbook); the expat
+    parser Python ships refuses entity-expansion bombs and never fetches external entities.
+    """
+    import xml.etree.ElementTree as ET
+
+    sizes = {info.filename: info.file_size for info in infos}
+    wanted = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+    if any(sizes.get(name, 1 << 30) > 16 * 1024 * 1024 for name in wanted):
+        return _Book()
+    try:
+        book = ET.fromstring(archive.read(wanted[0]))
+        rels = ET.fromstring(archive.read(wanted[1]))
+    except (KeyError, ET.ParseError, zipfile.BadZipFile, zlib.error, OSError):
+        return _Book()
+    targets = {rel.get("Id"): rel.get("Target") or "" for rel in rels if rel.tag.rsplit("}", 1)[-1] == "Relationship"}
+    result = _Book(order=[])
+    settings = []
+    for element in book.iter():
+        tag = element.tag.rsplit("}", 1)[-1]
+        if tag == "workbookPr":
+            settings.append(element.get("date1904", "").strip().lower() in ("1", "true"))
+        if tag != "sheet":
+            continue
+        rid = next((v for k, v in element.attrib.items() if k.rsplit("}", 1)[-1] == "id"), None)
+        target = targets.get(rid)
+        name = element.get("name")
+        part = None
+        if target and name is not None:
+            part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            result.parts[part] = name
+        if result.order is not None and name is not None and part is not None and _is_worksheet(part) and part in sizes:
+            result.order.append(name)
+            if element.get("state", "visible") != "visible":
+                result.hidden.add(name)
+        else:
+            result.order = None
+    if result.order is not None and len({n.casefold() for n in result.order}) != len(result.order):
+        result.order = None  # two sheets of one name: which one a reader picks is its own choice
+    formats = _number_formats(archive, sizes) if len(settings) <= 1 and not any(settings) else None
+    result.plain = result.order is not None and formats is not None and formats[0]
+    result.dated = formats is not None and formats[1]
+    return result
+
+
+def _number_formats(archive: zipfile.ZipFile, sizes: dict[str, int]) -> tuple[bool, bool] | None:
+    """(every cell style's number format reads alike in both readers, some style is a date or
+    time) from xl/styles.xml; None if it is missing, large or unreadable."""
+    import xml.etree.ElementTree as ET
+
+    if sizes.get("xl/styles.xml", 1 << 30) > 16 * 1024 * 1024:
+        return None
+    try:
+        styles = ET.fromstring(archive.read("xl/styles.xml"))
+    except (KeyError, ET.ParseError, zipfile.BadZipFile, zlib.error, OSError):
+        return None
+    custom: dict[int, str] = {}
+    used: set[int] = set()
+    for element in styles.iter():
+        tag = element.tag.rsplit("}", 1)[-1]
+        try:
+            if tag == "numFmt":
+                custom[int(element.get("numFmtId", ""))] = element.get("formatCode", "")
+            elif tag == "cellXfs":
+                used.update(int(xf.get("numFmtId", "0")) for xf in element if xf.tag.rsplit("}", 1)[-1] == "xf")
+        except ValueError:
+            return None
+    plain, dated = True, False
+    for number in used:
+        if number < 164:
+            plain = plain and number in _PLAIN_BUILTIN_FORMATS
+            dated = dated or number in _DATE_BUILTIN_FORMATS
+            continue
+        if number not in custom or re.search(r"\[(?:h+|m+|s+)\]", custom[number].lower()):
+            plain = False
+        # Any letter left outside quotes, escapes and [..] may be a date or time part (y, m, d,
+        # h, s, and era or weekday codes such as e, g, b, a): erring towards "dated" only adds checks.
+        code = re.sub(r"general|e[+-]", "", _FORMAT_LITERALS.sub("", custom.get(number, "")).lower())
+        dated = dated or bool(re.search(r"[a-z]", code))
+    return plain, dated
+
+
+def _inflate(handle: Any, info: zipfile.ZipInfo, rel: str) -> Iterator[bytes]:
+    """A ZIP part's unpacked bytes in chunks, refusing to produce more than the directory says.
+
+    The size limits above trust the declared sizes; a crafted stream that unpacks to more than
+    declared is caught here, at the first byte over, before any reader sees it.
+    """
+    handle.seek(info.header_offset)
+    local = handle.read(30)
+    if len(local) < 30 or local[:4] != b"PK\x03\x04":
+        raise zlib.error("bad local header")
+    name_length, extra_length = struct.unpack("<HH", local[26:30])
+    handle.seek(info.header_offset + 30 + name_length + extra_length)
+    inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
+    left, produced, packed = info.compress_size, 0, b""
+    while left > 0 or packed:
+        if not packed:
+            packed = handle.read(min(_CHUNK, left))
+            if not packed:
+                raise zlib.error("truncated")
+            left -= len(packed)
+        if inflater is None:
+            data, packed = packed, b""
+        else:
+            data = inflater.decompress(packed, min(_CHUNK, info.file_size - produced + 1))
+            packed = inflater.unconsumed_tail
+        produced += len(data)
+        if produced > info.file_size:
+            raise EvidenceError(
+                f"{rel}：工作簿的部件 {info.filename} 解压后超过其声明的大小（{mb(info.file_size)}），ZIP 结构被篡改或是“ZIP 炸弹”，已拒绝"
+            )
+        if data:
+            yield data
+        if inflater is not None and inflater.eof:
+            break
+
+
+def _scan_sheet(chunks: Iterator[bytes], rel: str, name: str | None, shape: SheetShape | None = None) -> tuple[str, tuple[str | None, list[str]]] | None:
+    """One pass over a sheet's XML: the grid calamine will allocate, and formulas without values.
+
+    The grid spans A1 to the largest row and column any cell names; cells without a reference
+    are counted conservatively (every cell in one row, every row tag). Ordinary sheets (columns
+    A-Z, rows below 100000) are settled by two searches per chunk; the rest are counted exactly.
+    Returns (sheet label, (too-large message, formula messages)), or None when all is well.
+    `shape`, if given, learns whether fastsheet may read the sheet and its merged ranges.
+    """
+    shape = shape if shape is not None else SheetShape(plain=False)
+    exact = False
+    max_row = max_col = row_tags = cells_without_ref = total_cells = 0
+    formulas: dict[tuple[int, int], str] = {}
+    pending = overlap = b""
+    for data in itertools.chain(chunks, [None]):
+        # Each window ends just before a "<", so no element is cut at its end; it starts with the
+        # last 64 KB of the previous one (from a "<"), so a cell cut in two is seen whole. Seeing
+        # a reference twice changes no maximum, and counts only err upwards.
+        buffer = pending + (data or b"")
+        cut = len(buffer) if data is None else buffer.rfind(b"<")
+        if cut <= 0:
+            pending = buffer
+            continue
+        pending = buffer[cut:]
+        window = overlap + buffer[:cut]
+        if b"\t" in window or b"\n" in window or b"\r" in window:
+            window = window.translate(_SPACES)
+        if not exact and (_NOT_SMALL.search(window) or _unusual_cells(window)):
+            exact = True  # what came before is within the small bounds
+            if overlap:
+                max_row, max_col = _SMALL_ROWS, _SMALL_COLUMNS
+        if exact:
+            letters = set(_REF_LETTERS.findall(window))
+            max_col = max(max_col, *(_column_index(x.decode().upper()) + 1 for x in letters)) if letters else max_col
+            rows = _REF_LONG_ROW.findall(window) or _REF_ROW.findall(window)
+            max_row = max(max_row, max(map(int, rows), default=0))
+            if _unusual_cells(window) and _CELL_WITHOUT_REF.search(window):
+                cells_without_ref += 1
+                total_cells += len(_ANY_CELL.findall(window))
+                tags = _ROW_TAG.findall(window)
+                row_tags = max(row_tags, max(map(int, tags), default=0), window.count(b"row"))
+        if shape.plain:
+            _shape_window(shape, window, exact, len(overlap))
+        if len(formulas) <= MAX_PROBLEMS_PER_COLUMN and _found(_ANY_FORMULA, window):
+            for match in _FORMULA_WITHOUT_VALUE.finditer(window):
+                ref = _REF_IN_ATTRS.search(match.group(1))
+                if ref is not None:
+                    key = (int(ref.group(2)), _column_index(ref.group(1).decode()))
+                    formulas.setdefault(key, (match.group(2) or b"").decode("utf-8", "replace"))
+        start = window.find(b"<", max(0, len(window) - _OVERLAP))
+        overlap = window[start:] if start >= 0 else b""
+    if exact or formulas:
+        shape.plain = False
+    if cells_without_ref:
+        max_row, max_col = max(max_row, row_tags), max(max_col, total_cells)
+    too_large = None
+    if exact and max_row * max_col > MAX_SHEET_CELLS:
+        where = location(rel, name) if name is not None else f"{rel}（工作表部件）"
+        too_large = (
+            f"{where}：工作表的数据区过大（从 A1 到第 {max_row} 行、第 {max_col} 列，共 {max_row * max_col} 个单元格，"
+            f"上限 {MAX_SHEET_CELLS} 个），未读取。请删除远处多余的单元格（按 Ctrl+End 可定位到最后一个单元格），或把数据拆分到多个文件"
+        )
+    messages = []
+    for n, ((row, column), text) in enumerate(sorted(formulas.items())):
+        if n == MAX_PROBLEMS_PER_COLUMN:
+            messages.append(f"{location(rel, name)}：另有公式单元格没有计算结果，未逐条列出")
+            break
+        messages.append(
+            f"{location(rel, name, row)} {column_letter(column)}列：单元格是公式（={clip(text.strip(), 40)}），但文件中没有保存计算结果，"
+            "读取时只能当作空白。请在 Excel/WPS 中打开并保存（保存时会计算公式），或把公式改为数值"
+        )
+    if too_large is None and not messages:
+        return None
+    return name if name is not None else "?", (too_large, messages)
+
+
+def _shape_window(shape: SheetShape, window: bytes, exact: bool, seen: int) -> None:
+    """Learn what fastsheet needs from one window; its first `seen` bytes were in the last one."""
+    if exact or _ISO_DATE_CELL.search(window) or _BOOLEAN_NOT_0_1.search(window):
+        shape.plain = False
+        return
+    if shape.dated and (
+        any(marker in window for marker in _DATE_LIKE_TEXT)
+        or _found((*_NEAR_MIDNIGHT, *_ESCAPED_TEXT, _HUGE_NUMBER), window)
+    ):
+        shape.plain = False
+        return
+    if not shape.in_data:
+        data = window.find(b"<sheetData")
+        if data < 0:
+            return
+        shape.in_data, window, seen = True, window[data:], 0
+    if not shape.first_cell_seen:
+        first = window.find(b'<c r="')
+        if first >= 0:
+            shape.first_cell_seen = True
+            # (a comment before it could hide the cell calamine sees first)
+            shape.starts_at_a1 = b"<!--" not in window[:first] and _A1_WITH_VALUE.match(window, first) is not None
+    if b"mergeCell" in window:
+        found = _MERGE_REF.findall(window)
+        known = (b"<mergeCells>", b"<mergeCells ", b"</mergeCells>", b"<mergeCell ", b"</mergeCell>")
+        if len(found) != window.count(b"<mergeCell ") or window.count(b"mergeCell") != sum(map(window.count, known)):
+            shape.plain = False  # a form the pattern does not read (a namespace prefix, attributes before ref, row 0)
+            return
+        for match in _MERGE_REF.finditer(window, seen):
+            left, top, right, bottom = match.groups()
+            start = (int(top) - 1, _column_index(left.decode()))
+            end = (int(bottom) - 1, _column_index(right.decode())) if right else start
+            shape.merges.append((start, end))
+
+
+def _contains_any(chunks: Iterator[bytes], markers: tuple[bytes, ...], patterns: tuple[re.Pattern[bytes], ...]) -> bool:
+    """Whether any marker or a match of any pattern occurs in the stream (chunks overlap by 64
+    bytes, longer than any marker or match)."""
+    tail = b""
+    for chunk in chunks:
+        data = tail + chunk
+        if any(m in data for m in markers) or _found(patterns, data):
+            return True
+        tail = data[-64:]
+    return False
+
+
+def _unusual_cells(window: bytes) -> bool:
+    """A cell not starting `<c r="`, or any element named `c` with a namespace prefix (<x:c>).
+
+    Two regular-expression searches with a literal prefix: faster here than counting `<c`."""
+    return _CELL_NOT_REF_FIRST.search(window) is not None or _PREFIXED_CELL.search(window) is not None
+
+
+def _found(patterns: tuple[re.Pattern[bytes], ...], data: bytes) -> bool:
+    return any(p.search(data) for p in patterns)
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for ch in letters:
+        index = index * 26 + ord(ch) - 64
+    return index - 1
