@@ -44,12 +44,14 @@ _CHUNK = 4 * 1024 * 1024  # bytes read, and bytes unpacked, at a time
 _OVERLAP = 64 * 1024  # re-scanned at each chunk boundary: longer than any cell with a formula
 _VERIFY_PACKED = 64 * 1024  # parts packed larger than this are unpacked once to check their size
 _SPACES = bytes.maketrans(b"\t\n\r", b"   ")  # so that every pattern below can look for " r="
-# Fast path, one search per window: a sheet whose cells all start `<c r="` with a one-letter column
-# and a row below 1000000 spans at most 26 x 999999 cells, within MAX_SHEET_CELLS. Anything else
-# is counted exactly.
-_NOT_SMALL = re.compile(rb' r="(?:[A-Za-z]{2}|[A-Za-z][0-9]{7})')
+# Fast path, two searches per window: a sheet whose cells all start `<c r="` with a one-letter
+# column and a row below 1000000 spans at most 26 x 999999 cells, within MAX_SHEET_CELLS. Anything
+# else is counted exactly: a cell not starting so (a longer reference, another attribute first, no
+# reference), or an element with a namespace prefix (the same search finds `<x:c` and `<x:f`).
+_NOT_SMALL_CELL = re.compile(rb'<c(?! r="[A-Za-z][0-9]{1,6}")[ />]')
+_PREFIXED_CELL_OR_FORMULA = re.compile(rb":[cf][ />]")
 _SMALL_ROWS, _SMALL_COLUMNS = 999_999, 26
-# A cell whose first attribute is not its reference, and a cell element with a namespace prefix.
+# In exact counting: a cell whose first attribute is not its reference, a prefixed cell element.
 _CELL_NOT_REF_FIRST = re.compile(rb'<c(?! r=")[ />]')
 _PREFIXED_CELL = re.compile(rb":c[ />]")
 _REF_LETTERS = re.compile(rb' r="([A-Za-z]+)[0-9]')
@@ -58,7 +60,7 @@ _REF_LONG_ROW = re.compile(rb' r="[A-Za-z]+([0-9]{6,})"')
 _CELL_WITHOUT_REF = re.compile(rb'<(?:[\w.-]+:)?c(?=[ />])(?![^>]* r=")')
 _ROW_TAG = re.compile(rb'<(?:[\w.-]+:)?row\b[^>]*? r="([0-9]{1,9})"')
 _ANY_CELL = re.compile(rb"<(?:[\w.-]+:)?c[ />]")
-_ANY_FORMULA = (re.compile(rb"<f[ />]"), re.compile(rb":f[ />]"))
+_FORMULA = re.compile(rb"<f[ />]")  # (prefixed: _PREFIXED_CELL_OR_FORMULA)
 # A cell holding a formula and no calculated value (<v> missing or empty), as written by programs
 # such as openpyxl: calamine reads it as an empty cell, which would silently mean "not replied".
 _FORMULA_WITHOUT_VALUE = re.compile(
@@ -384,16 +386,22 @@ def _scan_sheet(chunks: Iterator[bytes], rel: str, name: str | None, shape: Shee
         # Each window ends just before a "<", so no element is cut at its end; it starts with the
         # last 64 KB of the previous one (from a "<"), so a cell cut in two is seen whole. Seeing
         # a reference twice changes no maximum, and counts only err upwards.
-        buffer = pending + (data or b"")
-        cut = len(buffer) if data is None else buffer.rfind(b"<")
-        if cut <= 0:
-            pending = buffer
-            continue
-        pending = buffer[cut:]
-        window = overlap + buffer[:cut]
+        # (Joined in one copy: windows are 4 MB and every copy of them costs.)
+        if data is None:
+            if not pending:
+                break
+            window, pending = overlap + pending, b""
+        else:
+            cut = data.rfind(b"<")
+            if cut < 0 or not (cut or pending):
+                pending += data
+                continue
+            window = b"".join((overlap, pending, memoryview(data)[:cut]))
+            pending = data[cut:]
         if b"\t" in window or b"\n" in window or b"\r" in window:
             window = window.translate(_SPACES)
-        if not exact and (_NOT_SMALL.search(window) or _unusual_cells(window)):
+        prefixed = _PREFIXED_CELL_OR_FORMULA.search(window) is not None
+        if not exact and (prefixed or _NOT_SMALL_CELL.search(window)):
             exact = True  # what came before is within the small bounds
             if overlap:
                 max_row, max_col = _SMALL_ROWS, _SMALL_COLUMNS
@@ -409,7 +417,7 @@ def _scan_sheet(chunks: Iterator[bytes], rel: str, name: str | None, shape: Shee
                 row_tags = max(row_tags, max(map(int, tags), default=0), window.count(b"row"))
         if shape.plain:
             _shape_window(shape, window, exact, len(overlap))
-        if len(formulas) <= MAX_PROBLEMS_PER_COLUMN and _found(_ANY_FORMULA, window):
+        if len(formulas) <= MAX_PROBLEMS_PER_COLUMN and (prefixed or _FORMULA.search(window)):
             for match in _FORMULA_WITHOUT_VALUE.finditer(window):
                 ref = _REF_IN_ATTRS.search(match.group(1))
                 if ref is not None:
