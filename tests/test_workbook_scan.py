@@ -58,6 +58,31 @@ def test_a_two_letter_column_on_a_short_sheet_is_counted_not_refused() -> None:
     assert scan(xml) is None
 
 
+@pytest.mark.parametrize("size", [64, 1 << 20])
+@pytest.mark.parametrize(
+    "cell",
+    [
+        b"<c r='XFD1048576'><v>1</v></c>",
+        b'<c r = "XFD1048576"><v>1</v></c>',
+        b"<c r\t=\n'XFD1048576'/>",
+        b'<c s="1" r="XFD1048576"><v>1</v></c>',
+        b"<c s='1'  r  =  'XFD1048576'><v>1</v></c>",
+        b'<c r="Z9999999"><v>1</v></c>',
+    ],
+)
+def test_a_far_cell_in_any_spelling_xml_allows_is_found(cell: bytes, size: int) -> None:
+    """Spaces around "=", single quotes, other attributes first: calamine reads them all."""
+    xml = HEAD + rows(500) + b'<row r="1048576">' + cell + b"</row>" + TAIL
+    result = scan(xml, size)
+    assert result is not None and result[0] is not None, cell
+
+
+def test_a_formula_cell_in_another_spelling_is_named() -> None:
+    xml = HEAD + rows(3) + b"<row r='4'><c r = 'E4'><f>D4+1</f></c></row>" + TAIL
+    result = scan(xml)
+    assert result is not None and any("第4行" in m and "E列" in m for m in result[1]), result
+
+
 def test_a_namespaced_cell_is_counted() -> None:
     xml = HEAD.replace(b"<sheetData>", b'<x:sheetData xmlns:x="urn:x">') + rows(5) + b'<x:c r="XFD1048576"><x:v>1</x:v></x:c>' + TAIL
     result = scan(xml)

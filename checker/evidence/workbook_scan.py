@@ -54,6 +54,10 @@ _SMALL_ROWS, _SMALL_COLUMNS = 999_999, 26
 # In exact counting: a cell whose first attribute is not its reference, a prefixed cell element.
 _CELL_NOT_REF_FIRST = re.compile(rb'<c(?! r=")[ />]')
 _PREFIXED_CELL = re.compile(rb":c[ />]")
+# Exact counting reads references in one spelling: `_canonical_attributes` first rewrites the
+# others XML allows and calamine reads (spaces around "=", single quotes: r = 'XFD1048576').
+_SPACED_EQUALS = re.compile(rb" *= *")
+_SINGLE_QUOTED = re.compile(rb"='([^'<]*)'")
 _REF_LETTERS = re.compile(rb' r="([A-Za-z]+)[0-9]')
 _REF_ROW = re.compile(rb' r="[A-Za-z]+([0-9]+)"')
 _REF_LONG_ROW = re.compile(rb' r="[A-Za-z]+([0-9]{6,})"')
@@ -406,20 +410,21 @@ def _scan_sheet(chunks: Iterator[bytes], rel: str, name: str | None, shape: Shee
             if overlap:
                 max_row, max_col = _SMALL_ROWS, _SMALL_COLUMNS
         if exact:
-            letters = set(_REF_LETTERS.findall(window))
+            refs = _canonical_attributes(window)
+            letters = set(_REF_LETTERS.findall(refs))
             max_col = max(max_col, *(_column_index(x.decode().upper()) + 1 for x in letters)) if letters else max_col
-            rows = _REF_LONG_ROW.findall(window) or _REF_ROW.findall(window)
+            rows = _REF_LONG_ROW.findall(refs) or _REF_ROW.findall(refs)
             max_row = max(max_row, max(map(int, rows), default=0))
-            if _unusual_cells(window) and _CELL_WITHOUT_REF.search(window):
+            if _unusual_cells(refs) and _CELL_WITHOUT_REF.search(refs):
                 cells_without_ref += 1
-                total_cells += len(_ANY_CELL.findall(window))
-                tags = _ROW_TAG.findall(window)
-                row_tags = max(row_tags, max(map(int, tags), default=0), window.count(b"row"))
+                total_cells += len(_ANY_CELL.findall(refs))
+                tags = _ROW_TAG.findall(refs)
+                row_tags = max(row_tags, max(map(int, tags), default=0), refs.count(b"row"))
         if shape.plain:
             _shape_window(shape, window, exact, len(overlap))
         if len(formulas) <= MAX_PROBLEMS_PER_COLUMN and (prefixed or _FORMULA.search(window)):
             for match in _FORMULA_WITHOUT_VALUE.finditer(window):
-                ref = _REF_IN_ATTRS.search(match.group(1))
+                ref = _REF_IN_ATTRS.search(_canonical_attributes(match.group(1)))
                 if ref is not None:
                     key = (int(ref.group(2)), _column_index(ref.group(1).decode()))
                     formulas.setdefault(key, (match.group(2) or b"").decode("utf-8", "replace"))
@@ -495,6 +500,15 @@ def _contains_any(chunks: Iterator[bytes], markers: tuple[bytes, ...], patterns:
             return True
         tail = data[-64:]
     return False
+
+
+def _canonical_attributes(data: bytes) -> bytes:
+    """`<c r = 'A1'>` as `<c r="A1">`: every attribute in the one spelling the reference patterns
+    read. (Text between tags may be rewritten too; that only adds references to count, which
+    errs upwards. Tabs and line breaks are spaces by now.)"""
+    if b"'" not in data and b" =" not in data and b"= " not in data:
+        return data
+    return _SINGLE_QUOTED.sub(rb'="\1"', _SPACED_EQUALS.sub(b"=", data))
 
 
 def _unusual_cells(window: bytes) -> bool:

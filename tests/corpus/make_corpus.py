@@ -202,6 +202,12 @@ committed("consultations_bad-date.xlsx")(
 committed("consultations_sparse-bomb.xlsx")(
     lambda path: _put(path, _raw_xlsx(f'<row r="1">{_inline("A1", "编号")}</row><row r="1048576">{_inline("XFD1048576", "x")}</row>'))
 )
+# The same far cell in another spelling XML allows and the reader accepts: r = 'XFD1048576'.
+committed("consultations_quoted-bomb.xlsx")(
+    lambda path: _put(
+        path, _raw_xlsx(f'<row r="1">{_inline("A1", "编号")}</row><row r="1048576"><c r = \'XFD1048576\' t="inlineStr"><is><t>x</t></is></c></row>')
+    )
+)
 # Cells do not leave A1:AA5000, but 400 overlapping merged ranges cover 40 million cells.
 committed("consultations_merge-bomb.xlsx")(
     lambda path: _put(
