@@ -112,32 +112,36 @@ def check(
 
     退出码：0 没有达到 --fail-on 级别的未通过规则；1 有；2 用法、规则或台账有误。
     """
-    from checker.engine import run_check
-    from checker.evidence.load import load_evidence
-    from checker.progress import Progress
-    from checker.reporters import write_reports
+    from checker.evidence.scan_ahead import ahead
 
-    as_of_date = parse_cli_date(as_of, "--as-of") if as_of else dt.date.today()
-    if year is not None and not 1990 <= year <= 2200:
-        raise UsageError(f"--year {year} 不是有效的年度")
-    calendar = load_calendar(calendar_file)
-    packs = select_packs(rules, profile)
-    waivers = _load_waivers(waivers_file)
-    old = _load_baseline(baseline_file)
-    progress = Progress.for_terminal(quiet=quiet)
-    try:
-        with bulk_allocation():
-            records = load_evidence(Path(evidence), progress)
-            report = run_check(records, packs, as_of=as_of_date, year=year, calendar=calendar, progress=progress)
-            report = _review(report, packs, waivers, old, as_of_date)
-            written = write_reports(report, Path(out), list(formats or FORMATS), fail_on=fail_on, progress=progress)
-    finally:
-        progress.close()
-    if not quiet:
-        click.echo(summary_line(report))
-        for path in written:
-            click.echo(f"报告：{path}")
-    return exit_code(report, fail_on)
+    with ahead(Path(evidence)):  # first: large workbooks are pre-scanned while the rest imports
+        from checker.engine import run_check
+        from checker.evidence.load import load_evidence
+        from checker.progress import Progress
+        from checker.reporters import prepare, write_reports
+
+        as_of_date = parse_cli_date(as_of, "--as-of") if as_of else dt.date.today()
+        if year is not None and not 1990 <= year <= 2200:
+            raise UsageError(f"--year {year} 不是有效的年度")
+        calendar = load_calendar(calendar_file)
+        packs = select_packs(rules, profile)
+        waivers = _load_waivers(waivers_file)
+        old = _load_baseline(baseline_file)
+        progress = Progress.for_terminal(quiet=quiet)
+        try:
+            with bulk_allocation():
+                prepare(list(formats or FORMATS))
+                records = load_evidence(Path(evidence), progress)
+                report = run_check(records, packs, as_of=as_of_date, year=year, calendar=calendar, progress=progress)
+                report = _review(report, packs, waivers, old, as_of_date)
+                written = write_reports(report, Path(out), list(formats or FORMATS), fail_on=fail_on, progress=progress)
+        finally:
+            progress.close()
+        if not quiet:
+            click.echo(summary_line(report))
+            for path in written:
+                click.echo(f"报告：{path}")
+        return exit_code(report, fail_on)
 
 
 @contextlib.contextmanager

@@ -43,11 +43,10 @@ def _digest(folder: Path) -> dict[str, tuple[str, int]]:
     }
 
 
-@pytest.fixture(scope="module")
-def outcome(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    workdir = tmp_path_factory.mktemp("corpus")
+def _run_corpus(workdir: Path, **extra_env: str) -> dict[str, Any]:
     before = _digest(make_corpus.BAD)
-    env = {k: v for k, v in os.environ.items() if k != "ZWGK_DEBUG"}  # debug mode re-raises on purpose
+    env = {k: v for k, v in os.environ.items() if k not in ("ZWGK_DEBUG", "CORPUS_SCAN_AHEAD")}  # debug mode re-raises on purpose
+    env.update(extra_env)
     proc = subprocess.run(
         [sys.executable, str(CORPUS / "make_corpus.py"), "--run", str(workdir), "--max-memory-mb", str(MAX_MEMORY_MB)],
         capture_output=True,
@@ -58,7 +57,18 @@ def outcome(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         check=False,
     )
     results = json.loads(proc.stdout) if proc.returncode == 0 else {}
-    return {"proc": proc, "results": results, "before": before, "after": _digest(make_corpus.BAD)}
+    return {"proc": proc, "results": results, "before": before, "after": _digest(make_corpus.BAD), "workdir": str(workdir)}
+
+
+@pytest.fixture(scope="module")
+def outcome(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    return _run_corpus(tmp_path_factory.mktemp("corpus"))
+
+
+@pytest.fixture(scope="module")
+def outcome_ahead(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The corpus again, every workbook pre-scanned by the helper process (checker.evidence.scan_ahead)."""
+    return _run_corpus(tmp_path_factory.mktemp("corpus-ahead"), CORPUS_SCAN_AHEAD="all")
 
 
 def test_the_corpus_covers_at_least_45_cases_and_every_committed_file() -> None:
@@ -120,3 +130,27 @@ def test_case(case: dict[str, Any], outcome: dict[str, Any]) -> None:
         assert result["stderr"].startswith("错误："), "errors are Chinese messages on stderr"
         assert not result["stdout"], "no report pretending to be complete"
     assert result["seconds"] < MAX_SECONDS_PER_CASE
+
+
+def test_the_scan_ahead_helper_changes_no_outcome(outcome: dict[str, Any], outcome_ahead: dict[str, Any]) -> None:
+    """Every case, bombs and broken workbooks included, ends exactly alike when a helper process
+    pre-scans the workbooks: same exit code, same messages, same report files."""
+    assert outcome_ahead["proc"].returncode == 0, outcome_ahead["proc"].stderr[-3000:]
+    plain, ahead = outcome["results"], outcome_ahead["results"]
+    assert sorted(ahead) == sorted(plain)
+
+    def seen(run: dict[str, Any], name: str) -> str:  # what the user saw, the run's own folder named alike
+        result = run["results"][name]
+        shown = json.dumps({k: result[k] for k in ("code", "stdout", "stderr", "files")}, ensure_ascii=False)
+        return shown.replace(run["workdir"], "{workdir}")
+
+    for name in plain:
+        assert seen(outcome_ahead, name) == seen(outcome, name), name
+    helped = sorted(name for name in ahead if ahead[name]["helper"])
+    # every `check` of a workbook, except the empty one and the one over the size limit (the
+    # loader refuses both by their size, so the helper is never given them)
+    workbook_checks = {case["name"] for case in CASES if case["name"].startswith("xlsx-") and case["args"][0] == "check"}
+    assert len(workbook_checks) >= 10
+    assert workbook_checks - {"xlsx-1gb", "xlsx-empty"} <= set(helped), helped
+    assert not any(plain[name]["helper"] for name in plain), "small workbooks get no helper by default"
+    assert outcome_ahead["after"] == outcome_ahead["before"]

@@ -54,12 +54,14 @@ def open_reader(file: Path) -> Any | None:
         return None
 
 
-def read_sheet(reader: Any, name: str, *, dated: bool) -> pl.DataFrame | None:
+def read_sheet(reader: Any, name: str, *, dated: bool, loaded: Any = None) -> pl.DataFrame | None:
     """The sheet as String columns c0, c1, … (row 0 = spreadsheet row 1), None for empty cells;
     None if fastexcel fails on it or it holds a date python-calamine reads otherwise. `dated`:
-    the workbook has date or time styles (else no cell can be a date and nothing is rewritten)."""
+    the workbook has date or time styles (else no cell can be a date and nothing is rewritten).
+    `loaded`: the same sheet already read by `scan_ahead` (the call below, made earlier)."""
     try:
-        frame = reader.load_sheet(name, header_row=None, dtypes="string").to_polars()
+        sheet = loaded if loaded is not None else reader.load_sheet(name, header_row=None, dtypes="string")
+        frame = sheet.to_polars()
     except Exception:  # python-calamine reads it instead and reports what is wrong
         return None
     if frame.width == 0:

@@ -32,7 +32,8 @@ from checker.errors import EvidenceError
 from checker.evidence import fastsheet, parse
 from checker.evidence.places import MAX_PROBLEMS_PER_COLUMN, clip, column_letter, location, mb
 from checker.evidence.schema import KIND_BY_STEM, KINDS, KindSpec
-from checker.evidence.workbook_scan import MAX_SHEET_CELLS, Merge, check_workbook
+from checker.evidence import scan_ahead
+from checker.evidence.workbook_scan import MAX_EVIDENCE_BYTES, MAX_SHEET_CELLS, NOTES_SHEETS, Merge
 from checker.progress import NO_PROGRESS, Progress
 
 TABLE_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -40,7 +41,6 @@ RECORD_SUFFIXES = {".json", ".yaml", ".yml"}
 DATA_SUFFIXES = {".csv", *TABLE_SUFFIXES, *RECORD_SUFFIXES}
 # Spreadsheet formats calamine cannot read: say how to convert instead of ignoring the file.
 UNREADABLE_SUFFIXES = {".et": "WPS 表格", ".numbers": "Numbers 表格"}
-NOTES_SHEETS = {"说明", "填写说明", "notes", "readme"}
 PROVENANCE = ("_file", "_sheet", "_row")
 # Rows before the header that hold at most one cell (a title such as "咨询答复台账") are skipped.
 MAX_TITLE_ROWS = 5
@@ -50,7 +50,6 @@ CSV_HEAD_RECORDS = 20
 
 # Limits on hostile or accidental input (docs/security.md). A file is refused by its size before
 # any of it is read; a workbook's ZIP directory is checked before calamine opens it.
-MAX_EVIDENCE_BYTES = 1000 * 1024 * 1024  # one CSV or workbook file
 MAX_RECORD_FILE_BYTES = 64 * 1024 * 1024  # one JSON or YAML file (parsed into Python objects)
 MAX_CELL_CHARS = 32_767  # one cell, as in Excel
 MAX_COLUMNS = 16_384  # columns of one table, as in Excel (A … XFD)
@@ -473,7 +472,7 @@ def _read_workbook(file: Path, rel: str, kind: str | None, ignored: list[str], p
 
     Sheets the pre-scan found plain are read by fastsheet (columns straight into polars); the
     rest, and every sheet of .xls/.xlsb/.ods, by python-calamine."""
-    scan = check_workbook(file, rel)  # before any reader: refuses bombs, encrypted and renamed files
+    scan = scan_ahead.check_workbook(file, rel)  # before any reader: refuses bombs, encrypted and renamed files
     fast = fastsheet.open_reader(file) if scan.plain and scan.sheets is not None else None
     calamine: Any = None
 
@@ -502,7 +501,9 @@ def _read_workbook(file: Path, rel: str, kind: str | None, ignored: list[str], p
             problems.append(scan.too_large[name])
             first_data_sheet = False
             continue
-        frame = fastsheet.read_sheet(fast, name, dated=scan.dated) if fast is not None and name in scan.plain else None
+        frame = None
+        if fast is not None and name in scan.plain:
+            frame = fastsheet.read_sheet(fast, name, dated=scan.dated, loaded=scan_ahead.loaded_sheet(file, rel, name))
         rows: list[list[Any]] = []
         merges: list[Merge] = []
         if frame is not None:

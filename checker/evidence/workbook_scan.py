@@ -5,8 +5,8 @@ cell is XFD1048576; an encrypted or renamed file, a ZIP bomb or a tampered ZIP d
 refused with a message, not a crash. `check_workbook` reads every sheet's XML once, as a stream,
 and also learns what `checker.evidence.fastsheet` needs to know (whether a sheet is plain).
 
-Import-light on purpose (no polars, no pydantic), so that it can run before the rest of the
-checker is imported. Limits: docs/security.md.
+Import-light on purpose (no polars, no pydantic): `checker.evidence.scan_ahead` runs it in a
+helper process while the main process is still importing the checker. Limits: docs/security.md.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from checker.errors import EvidenceError
 from checker.evidence.places import MAX_PROBLEMS_PER_COLUMN, clip, column_letter, location, mb
 
 # Limits (docs/security.md); a workbook's ZIP directory is checked before any reader opens it.
+MAX_EVIDENCE_BYTES = 1000 * 1024 * 1024  # one CSV or workbook file (checked by load.file_refusal)
 MAX_ZIP_MEMBERS = 10_000  # parts of one workbook
 MAX_UNCOMPRESSED_BYTES = 2 * 1024 * 1024 * 1024  # a workbook's parts unpacked, in total
 MAX_COMPRESSION_RATIO = 100  # unpacked : packed, for parts larger than COMPRESSION_RATIO_FLOOR
@@ -35,6 +36,7 @@ MAX_SHEET_CELLS = 26 * 1_048_576  # rows × columns from A1 to a sheet's last ce
 
 
 Merge = tuple[tuple[int, int], tuple[int, int]]
+NOTES_SHEETS = {"说明", "填写说明", "notes", "readme"}  # sheets of notes, not records (matched stripped, lower case)
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")

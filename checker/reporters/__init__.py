@@ -50,6 +50,15 @@ def renderer(fmt: str) -> Callable[..., str]:
     return importlib.import_module(f"checker.reporters.{module}").render  # type: ignore[no-any-return]
 
 
+def prepare(formats: list[str]) -> None:
+    """Import the renderers of these formats and compile their templates, before any report
+    exists. Work that does not depend on the evidence: `zwgk check` does it while a large
+    workbook is still being read on another thread (checker.evidence.scan_ahead)."""
+    for fmt in formats:
+        module = importlib.import_module(f"checker.reporters.{RENDERERS[fmt][1]}")
+        getattr(module, "prepare", lambda: None)()
+
+
 def render(fmt: str, report: Report, *, fail_on: str = "major") -> str:
     if fmt in _VERDICT_FORMATS:
         return renderer(fmt)(report, fail_on=fail_on)

@@ -14,6 +14,7 @@ holds them all.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -72,9 +73,10 @@ class MatrixView:
         return sum(self.totals)
 
 
-def render(report: Report, *, fail_on: str = "major") -> str:
+@functools.cache
+def template() -> Any:
+    """The page template, compiled once per process (about 0.05 s; see `prepare`)."""
     import jinja2
-    from markupsafe import Markup
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -84,6 +86,16 @@ def render(report: Report, *, fail_on: str = "major") -> str:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    return env.get_template("report.html.j2")
+
+
+def prepare() -> None:
+    template()
+
+
+def render(report: Report, *, fail_on: str = "major") -> str:
+    from markupsafe import Markup
+
     css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
     js = (TEMPLATES / "report.js").read_text(encoding="utf-8")
     rules = _rule_views(report)
@@ -113,7 +125,7 @@ def render(report: Report, *, fail_on: str = "major") -> str:
         "js": Markup(js),
         "csp": _csp(css, js),
     }
-    return env.get_template("report.html.j2").render(context)
+    return template().render(context)
 
 
 def _csp(css: str, js: str) -> str:

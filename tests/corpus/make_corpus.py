@@ -450,8 +450,22 @@ def load_manifest() -> list[dict[str, Any]]:
 
 
 def run_case(case: dict[str, Any], workdir: Path) -> dict[str, Any]:
-    """Run `zwgk` on one case in this process; what a user would see, and the time taken."""
+    """Run `zwgk` on one case in this process; what a user would see, and the time taken.
+
+    With CORPUS_SCAN_AHEAD=all in the environment, every workbook, however small, is pre-scanned
+    by the helper process of checker.evidence.scan_ahead; "helper" says whether one was started."""
     from checker.cli import main
+    from checker.evidence import scan_ahead
+
+    helpers: list[bool] = []
+    start = scan_ahead._start
+    if os.environ.get("CORPUS_SCAN_AHEAD") == "all":
+        scan_ahead.AHEAD_MIN_BYTES = 0
+
+    def counted(path: Path) -> Any:
+        helper = start(path)
+        helpers.append(helper is not None)
+        return helper
 
     if case.get("generated"):
         target = build_generated(case["generated"], workdir / "generated" / case["name"])
@@ -461,18 +475,21 @@ def run_case(case: dict[str, Any], workdir: Path) -> dict[str, Any]:
     argv = [str(a).replace("{case}", str(target)).replace("{out}", str(out)).replace("{dir}", str(target.parent)) for a in case["args"]]
     stdout, stderr = io.StringIO(), io.StringIO()
     started = time.perf_counter()
+    scan_ahead._start = counted
     with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
         try:
             code = main(argv)
         except BaseException as exc:  # noqa: BLE001 - a test harness records everything
             code = -1
             print(f"harness: {type(exc).__name__}: {exc}", file=sys.stderr)
+        finally:
+            scan_ahead._start = start
     elapsed = time.perf_counter() - started
     files = {}
     for name in case["files"]:
         path = out / name
         files[name] = path.read_text(encoding="utf-8-sig") if path.is_file() else None
-    return {"code": code, "stdout": stdout.getvalue(), "stderr": stderr.getvalue(), "seconds": round(elapsed, 3), "files": files}
+    return {"code": code, "stdout": stdout.getvalue(), "stderr": stderr.getvalue(), "seconds": round(elapsed, 3), "files": files, "helper": any(helpers)}
 
 
 def run_all(workdir: Path, names: list[str] | None = None) -> dict[str, Any]:

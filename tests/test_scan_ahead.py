@@ -1,0 +1,174 @@
+"""The workbook pre-scan in a helper process (checker.evidence.scan_ahead): it may only make a run
+faster. Its answers must equal the scan in this process, a changed file or a failed helper must
+fall back to that scan, and the sheet read ahead must give the same report as one read later.
+(tests/test_corpus.py also runs every hostile input with the helper on and compares.)"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+
+from checker.errors import EvidenceError
+from checker.evidence import load, scan_ahead, workbook_scan
+
+HEADER = ["编号", "责任部门", "渠道", "收到时间", "答复时间"]
+
+
+def ledger(
+    path: Path, rows: int, *, sheets: tuple[str, ...] = ("consultations",), formula: bool = False, dates: bool = False, prefix: str = "ZX"
+) -> Path:
+    """A consultation ledger; `formula` adds a formula cell without a value, `dates` real date cells."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title in sheets:
+        sheet = workbook.create_sheet(title)
+        if title == "说明":
+            sheet.append(["填写说明"])
+            continue
+        sheet.append(HEADER)
+        for n in range(rows):
+            received: Any = dt.datetime(2022, 3, 1 + n % 28, 9, n % 60)
+            replied: Any = received + dt.timedelta(days=n % 3)
+            if not dates:
+                received, replied = received.strftime("%Y-%m-%d %H:%M"), replied.strftime("%Y-%m-%d %H:%M")
+            sheet.append([f"{prefix}-{n:05d}", "交警支队", "online_platform", received, replied])
+        if formula:
+            sheet["F2"] = "=E2+1"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path
+
+
+def in_process(file: Path, rel: str) -> tuple[str, Any]:
+    try:
+        return "scan", workbook_scan.check_workbook(file, rel)
+    except EvidenceError as exc:
+        return "refused", exc.problems
+
+
+def via_helper(file: Path, rel: str) -> tuple[str, Any]:
+    try:
+        return "scan", scan_ahead.check_workbook(file, rel)
+    except EvidenceError as exc:
+        return "refused", exc.problems
+
+
+@pytest.fixture
+def always(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A helper for every workbook, however small."""
+    monkeypatch.setattr(scan_ahead, "AHEAD_MIN_BYTES", 0)
+
+
+@pytest.mark.usefixtures("always")
+def test_the_helper_answers_as_the_scan_in_this_process(tmp_path: Path) -> None:
+    folder = tmp_path / "ev"
+    files = {
+        "a_plain/consultations.xlsx": ledger(folder / "a_plain" / "consultations.xlsx", 50),
+        "b_dated/consultations.xlsx": ledger(folder / "b_dated" / "consultations.xlsx", 50, dates=True),
+        "c_formula/consultations.xlsx": ledger(folder / "c_formula" / "consultations.xlsx", 5, formula=True),
+    }
+    broken = folder / "d_broken" / "consultations.xlsx"
+    broken.parent.mkdir(parents=True)
+    broken.write_bytes(files["a_plain/consultations.xlsx"].read_bytes()[:3000])  # cut short: refused
+    files["d_broken/consultations.xlsx"] = broken
+    with scan_ahead.ahead(folder):
+        helper = scan_ahead._current
+        assert helper is not None
+        for rel, file in files.items():
+            assert via_helper(file, rel) == in_process(file, rel), rel
+        assert sorted(helper.results) == sorted(files), "each answer came from the helper"
+        outcomes = {rel: outcome for rel, (_, outcome, _) in helper.results.items()}
+    assert outcomes["d_broken/consultations.xlsx"] == "refused"
+    assert outcomes["a_plain/consultations.xlsx"] == "scan"
+    assert scan_ahead._current is None
+    assert helper.process.poll() is not None, "the helper is gone after the block"
+
+
+@pytest.mark.usefixtures("always")
+def test_a_file_changed_after_the_helper_read_it_is_scanned_again(tmp_path: Path) -> None:
+    file = ledger(tmp_path / "ev" / "consultations.xlsx", 20)
+    with scan_ahead.ahead(tmp_path / "ev"):
+        helper = scan_ahead._current
+        assert helper is not None
+        assert helper.take("consultations.xlsx") is not None  # the helper has answered for the old file
+        ledger(file, 3, formula=True)
+        os.utime(file, ns=(1, 1))
+        assert via_helper(file, "consultations.xlsx") == in_process(file, "consultations.xlsx")
+        assert via_helper(file, "consultations.xlsx")[1].formulas, "the new file's formula was found"
+
+
+@pytest.mark.usefixtures("always")
+def test_a_helper_that_dies_or_cannot_start_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    file = ledger(tmp_path / "ev" / "consultations.xlsx", 5, formula=True)
+    expected = in_process(file, "consultations.xlsx")
+    with scan_ahead.ahead(tmp_path / "ev"):
+        helper = scan_ahead._current
+        assert helper is not None
+        helper.process.kill()
+        helper.process.wait()
+        assert via_helper(file, "consultations.xlsx") == expected
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-such-python"))
+    with scan_ahead.ahead(tmp_path / "ev"):
+        assert scan_ahead._current is None
+        assert via_helper(file, "consultations.xlsx") == expected
+
+
+def test_small_folders_get_no_helper(tmp_path: Path) -> None:
+    file = ledger(tmp_path / "ev" / "consultations.xlsx", 20)
+    assert file.stat().st_size < scan_ahead.AHEAD_MIN_BYTES
+    with scan_ahead.ahead(tmp_path / "ev"):
+        assert scan_ahead._current is None
+
+
+def test_the_helper_is_given_what_the_loader_reads_in_its_order(tmp_path: Path) -> None:
+    folder = tmp_path / "ev"
+    for rel in ("b/consultations.xlsx", "a.xlsx", "c/d/e.XLSM", ".hidden/x.xlsx", "~$a.xlsx", ".x.xlsx", "notes.csv"):
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_bytes(b"PK\x03\x04 not really a workbook")
+    (folder / "empty.xlsx").write_bytes(b"")
+    (folder / "link.xlsx").symlink_to(folder / "a.xlsx")
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(folder / "pipe.xlsx")  # a scan would wait on it for ever
+    listed = scan_ahead.workbooks(folder)
+    assert [rel for _, rel in listed] == ["a.xlsx", "b/consultations.xlsx", "c/d/e.XLSM"]
+    read = sorted(load._data_files(folder, load.EvidenceSet(), []))
+    # (the empty file is the loader's to refuse: "文件为空")
+    assert [file for file, _ in listed] == [f for f in read if f.suffix.lower() in (".xlsx", ".xlsm") and f.stat().st_size and not f.is_symlink()]
+    assert scan_ahead.workbooks(folder / "a.xlsx") == [(folder / "a.xlsx", "a.xlsx")]
+    assert scan_ahead._HIDDEN == load._HIDDEN_PREFIXES
+
+
+def _check(folder: Path, out: Path) -> bytes:
+    from checker.cli import main
+
+    code = main(["check", str(folder), "--year", "2022", "--as-of", "2023-03-01", "--format", "json", "--out", str(out), "--quiet"])
+    assert code in (0, 1)
+    return (out / "report.json").read_bytes()
+
+
+@pytest.mark.parametrize("sheets", [("consultations",), ("说明", "consultations")])
+def test_the_sheet_read_ahead_gives_the_same_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sheets: tuple[str, ...]) -> None:
+    folder = tmp_path / "ev"
+    ledger(folder / "consultations.xlsx", 300, sheets=sheets)
+    ledger(folder / "z_later" / "consultations.xlsx", 30, prefix="ZY")
+    without = _check(folder, tmp_path / "out1")
+    handed: list[tuple[str, str, bool]] = []
+    loaded_sheet = scan_ahead.loaded_sheet
+
+    def recorded(file: Path, rel: str, name: str) -> Any:
+        sheet = loaded_sheet(file, rel, name)
+        handed.append((rel, name, sheet is not None))
+        return sheet
+
+    monkeypatch.setattr(scan_ahead, "AHEAD_MIN_BYTES", 0)
+    monkeypatch.setattr(scan_ahead, "loaded_sheet", recorded)
+    assert _check(folder, tmp_path / "out2") == without
+    # the first workbook's records sheet came from the read-ahead thread (the notes sheet is
+    # skipped); the later workbook was read by the loader
+    assert handed == [("consultations.xlsx", "consultations", True), ("z_later/consultations.xlsx", "consultations", False)]
