@@ -186,6 +186,9 @@ DATED = styles_xml(14)  # s="1" is a date: the workbook has date styles, date te
         ("text that looks like a time of day", '<c r="A2" t="inlineStr"><is><t>1899-12-31 09:00</t></is></c>', None, "", DATED),
         ("the same hidden by character references", '<c r="A2" t="inlineStr"><is><t>2022-01-05&#32;00:00:00</t></is></c>', None, "", DATED),
         ("the same hidden by an _x escape", '<c r="A2" t="inlineStr"><is><t>2022-01-05_x0020_00:00:00</t></is></c>', None, "", DATED),
+        ("a hyphen as a hexadecimal reference", '<c r="A2" t="inlineStr"><is><t>1899&#x2D;12-31 09:00</t></is></c>', None, "", DATED),
+        ("a digit as a reference with leading zeros", '<c r="A2" t="inlineStr"><is><t>2022-01-05 00:00:&#00048;0</t></is></c>', None, "", DATED),
+        ("a colon as an _x escape", '<c r="A2" t="inlineStr"><is><t>2022-01-05 00_x003a_00:00</t></is></c>', None, "", DATED),
         ("the same split over rich-text runs", '<c r="A2" t="inlineStr"><is><r><t>2022-01-05 00:</t></r><r><t>00:00</t></r></is></c>', None, "", DATED),
         ("a date a fraction of a millisecond before midnight", '<c r="A2" s="1"><v>44564.9999999999</v></c>', None, "", DATED),
         ("a date past the year 9999", '<c r="A2" s="1"><v>20220103</v></c>', None, "", DATED),
@@ -204,6 +207,15 @@ DATED = styles_xml(14)  # s="1" is a date: the workbook has date styles, date te
 def test_sheets_fastexcel_would_read_otherwise_go_to_python_calamine(tmp_path: Path, case: str, cells: str, a1: str | None, tail: str, styles: bytes | None) -> None:
     path = book(tmp_path, cells, a1=a1, tail=tail, styles=styles)
     assert "consultation" not in check_workbook(path, path.name).plain, case
+
+
+def test_references_to_other_characters_keep_a_dated_sheet_plain(tmp_path: Path) -> None:
+    """openpyxl writes every CJK character as a reference (&#20132;); such text cannot hide a
+    date-like marker, so the sheet stays on the fast path, and both paths read it alike."""
+    path = book(tmp_path, '<c r="A2" t="inlineStr"><is><t>&#20132;&#35686;&#x652F;&#38431;&#38;_x4E2D_</t></is></c><c r="B2" s="1"><v>44564.5</v></c>', styles=DATED)
+    assert "consultation" in check_workbook(path, path.name).plain
+    assert fast_grid(path) == calamine_grid(path)
+    assert calamine_grid(path)[0][0][1] == "交警支队&_x4E2D_"  # (calamine keeps _x escapes in inline strings)
 
 
 def test_date_like_text_in_a_workbook_without_date_styles_is_read_as_written(tmp_path: Path) -> None:

@@ -20,8 +20,8 @@ When the workbook has date or time styles (`dated`), fastexcel's text for a date
 rewritten to python-calamine's: a whole day is a date ("2022-01-03 00:00:00" → "2022-01-03"),
 a value below one day a time of day ("1899-12-31 09:36:00" → "09:36:00"), milliseconds become
 microseconds. So that these rewrites can only meet date cells, such a workbook is plain only if
-no text contains " 00:00:00" or "1899-12-3", no string uses rich-text runs, ASCII character
-references or _xHHHH_ escapes (which could hide those), and no number is within a millisecond of
+no text contains " 00:00:00" or "1899-12-3", no string uses rich-text runs, or character
+references or _xHHHH_ escapes for a space, "-", a digit or ":" (which could hide those), and no number is within a millisecond of
 midnight, in exponent form, or seven digits long (fastexcel leaves dates past 9999 empty). After
 reading, a sheet with a date before 1899-12-31 or after 9999 goes to python-calamine.
 Without date styles no cell is a date and nothing is rewritten.
