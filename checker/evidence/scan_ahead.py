@@ -182,13 +182,16 @@ def _ordinary(file: Path) -> bool:
 
 
 def _start(path: Path) -> _Helper | None:
+    """The helper for the workbooks under `path`, or None: too little to scan, or it could not be
+    started (then the loader scans everything itself, as it always can)."""
     if getattr(sys, "frozen", False) or not sys.executable:
         return None
     try:
         files = workbooks(path)
         if not files or sum(file.stat().st_size for file, _ in files) < AHEAD_MIN_BYTES:
             return None
-    except OSError:
+        listing = [(str(file.resolve()), rel) for file, rel in files]
+    except (OSError, RuntimeError, ValueError):  # (RuntimeError: a link loop in resolve)
         return None
     import pickle
 
@@ -198,18 +201,19 @@ def _start(path: Path) -> _Helper | None:
         process = subprocess.Popen(
             [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
         )
-    except OSError:
+    except (OSError, ValueError):
         return None
     helper = _Helper(process, {rel for _, rel in files})
     try:
         assert process.stdin is not None
-        process.stdin.write(pickle.dumps([(str(file.resolve()), rel) for file, rel in files]))
+        process.stdin.write(pickle.dumps(listing))
         process.stdin.close()
-    except OSError:
+        helper.read_ahead = _ReadAhead(helper, *files[0])
+        helper.read_ahead.start()
+    except (OSError, RuntimeError):  # (RuntimeError: no thread can be started)
+        helper.read_ahead = None
         helper.stop()
         return None
-    helper.read_ahead = _ReadAhead(helper, *files[0])
-    helper.read_ahead.start()
     return helper
 
 
