@@ -6,8 +6,8 @@ any reader opens the file) and 0.6-0.9 s in fastexcel reading the sheet, one aft
 one core. `ahead(path)`, entered before those imports, starts this module as a helper process on
 the .xlsx/.xlsm files under `path`; the loader then asks `check_workbook(file, rel)` here, which
 returns the helper's result for the file, or scans it in this process. A thread of the main
-process also waits for the first workbook's result and, if its first sheet is plain, reads that
-sheet with fastexcel (which releases the GIL while it reads) while the main thread imports and
+process also waits for the first workbook's result and, if one of its records sheets is plain,
+reads the first such sheet with fastexcel (which releases the GIL while it reads) while the main thread imports and
 loads the rule packs; `loaded_sheet` hands it to the loader. Only that one sheet is read ahead,
 so a run holds at most one sheet more than it would without.
 
