@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from checker.errors import EvidenceError
 from checker.evidence import load, scan_ahead, workbook_scan
@@ -144,6 +144,28 @@ def test_the_helper_is_given_what_the_loader_reads_in_its_order(tmp_path: Path) 
     assert scan_ahead._HIDDEN == load._HIDDEN_PREFIXES
 
 
+def test_the_safety_only_scan_refuses_and_bounds_as_the_full_scan(tmp_path: Path) -> None:
+    """What the read-ahead thread waits for: the same refusals and too-large sheets as the full
+    scan, and nothing that would let fastsheet read a sheet (that needs the full scan)."""
+    corpus = Path(__file__).resolve().parent / "corpus" / "bad"
+    files = [ledger(tmp_path / "plain.xlsx", 30), ledger(tmp_path / "formula.xlsx", 3, formula=True), *sorted(corpus.glob("*.xlsx"))]
+    assert len(files) >= 12
+    for file in files:
+        try:
+            full: Any = workbook_scan.check_workbook(file, file.name)
+        except EvidenceError as exc:
+            with pytest.raises(EvidenceError) as raised:
+                workbook_scan.check_workbook(file, file.name, safety_only=True)
+            assert raised.value.problems == exc.problems, file.name
+            continue
+        safe = workbook_scan.check_workbook(file, file.name, safety_only=True)
+        assert safe.too_large == full.too_large, file.name
+        assert (safe.sheets, safe.hidden, safe.dated, safe.fast_book) == (full.sheets, full.hidden, full.dated, full.fast_book)
+        assert safe.plain == {} and safe.formulas == {}, file.name
+    assert workbook_scan.check_workbook(files[0], "plain.xlsx").plain, "the plain ledger is plain in the full scan"
+    assert workbook_scan.check_workbook(files[1], "formula.xlsx").formulas
+
+
 def _check(folder: Path, out: Path) -> bytes:
     from checker.cli import main
 
@@ -172,3 +194,36 @@ def test_the_sheet_read_ahead_gives_the_same_report(tmp_path: Path, monkeypatch:
     # the first workbook's records sheet came from the read-ahead thread (the notes sheet is
     # skipped); the later workbook was read by the loader
     assert handed == [("consultations.xlsx", "consultations", True), ("z_later/consultations.xlsx", "consultations", False)]
+
+
+def test_a_sheet_read_ahead_that_is_not_plain_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The thread starts reading before the full scan is in; a sheet the full scan finds not
+    plain goes to python-calamine. Here row 1 is empty: fastexcel would start the grid at row 2,
+    and every row number in the report would be one off."""
+    folder = tmp_path / "ev"
+    path = ledger(folder / "consultations.xlsx", 300)
+    workbook = load_workbook(path)
+    workbook["consultations"].insert_rows(1)
+    workbook.save(path)
+    assert "consultations" not in workbook_scan.check_workbook(path, path.name).plain
+    without = _check(folder, tmp_path / "out1")
+    monkeypatch.setattr(scan_ahead, "AHEAD_MIN_BYTES", 0)
+    read: list[Any] = []
+    run = scan_ahead._ReadAhead.run
+
+    def recorded(self: Any) -> None:
+        run(self)
+        read.append(self.sheet)
+
+    check_workbook = scan_ahead.check_workbook
+
+    def after_the_thread(file: Path, rel: str) -> Any:  # so that the thread surely asks first
+        helper = scan_ahead._current
+        if helper is not None and helper.read_ahead is not None:
+            helper.read_ahead.join()
+        return check_workbook(file, rel)
+
+    monkeypatch.setattr(scan_ahead._ReadAhead, "run", recorded)
+    monkeypatch.setattr(scan_ahead, "check_workbook", after_the_thread)
+    assert _check(folder, tmp_path / "out2") == without
+    assert read and read[0] is not None, "the thread did read the sheet (after the safety-only verdict)"

@@ -5,11 +5,16 @@
 any reader opens the file) and 0.6-0.9 s in fastexcel reading the sheet, one after the other on
 one core. `ahead(path)`, entered before those imports, starts this module as a helper process on
 the .xlsx/.xlsm files under `path`; the loader then asks `check_workbook(file, rel)` here, which
-returns the helper's result for the file, or scans it in this process. A thread of the main
-process also waits for the first workbook's result and, if one of its records sheets is plain,
-reads the first such sheet with fastexcel (which releases the GIL while it reads) while the main thread imports and
-loads the rule packs; `loaded_sheet` hands it to the loader. Only that one sheet is read ahead,
-so a run holds at most one sheet more than it would without.
+returns the helper's result for the file, or scans it in this process.
+
+A thread of the main process reads the first workbook's first records sheet with fastexcel
+(which releases the GIL while it reads) while the main thread imports and loads the rule packs;
+`loaded_sheet` hands it to the loader if the full scan finds the sheet plain. For the first
+workbook the helper first makes a safety-only pass (`check_workbook(safety_only=True)`: ZIP
+structure, sizes, every sheet's extent; most of the full scan's cost is elsewhere) and sends that
+verdict at once: the thread starts reading as soon as the file is known to be safe to open,
+while the helper goes on with the full scan. Only that one sheet is read ahead, so a run holds
+at most one sheet more than it would without.
 
 The helper runs the very same `check_workbook` and sends back its `WorkbookScan` (or the
 refusal's messages) per file, in the loader's order, as soon as each file is done. Its result is
@@ -53,22 +58,26 @@ class _Helper:
     def __init__(self, process: subprocess.Popen[bytes], wanted: set[str]) -> None:
         self.process = process
         self.wanted = wanted  # relative paths sent; any other is never waited for
-        self.results: dict[str, tuple[Signature, str, Any]] = {}
+        self.results: dict[str, tuple[Signature, str, Any]] = {}  # full scans (or refusals)
+        self.safe: dict[str, tuple[Signature, str, Any]] = {}  # safety-only scans, sent before the full one
         self.finished = False
         self.lock = threading.Lock()  # the main thread and the read-ahead thread both ask
         self.read_ahead: _ReadAhead | None = None
 
-    def take(self, rel: str) -> tuple[Signature, str, Any] | None:
+    def take(self, rel: str, *, safe_enough: bool = False) -> tuple[Signature, str, Any] | None:
+        """The helper's answer for `rel`: (signature, outcome, value), outcome one of "scan",
+        "refused", "none"; with `safe_enough`, an earlier "safe" (safety-only scan) will do."""
         with self.lock:
             if rel not in self.wanted:
                 return None
-            while rel not in self.results and not self.finished:
+            while rel not in self.results and not (safe_enough and rel in self.safe) and not self.finished:
                 record = _read_frame(self.process.stdout)
                 if record is None:
                     self.finished = True
                     break
-                self.results[record[0]] = record[1:]
-            return self.results.get(rel)
+                (self.safe if record[2] == "safe" else self.results)[record[0]] = record[1:]
+            found = self.results.get(rel)
+            return found if found is not None or not safe_enough else self.safe.get(rel)
 
     def stop(self) -> None:
         with contextlib.suppress(OSError):
@@ -82,9 +91,10 @@ class _Helper:
 
 
 class _ReadAhead(threading.Thread):
-    """Reads the first plain sheet of one workbook with fastexcel as soon as the helper found it
-    plain (see `workbook_scan.WorkbookScan.plain`): the same call the loader would make, only
-    earlier. Any failure leaves `sheet` None and the loader reads the sheet itself."""
+    """Reads the first records sheet of one workbook with fastexcel as soon as the helper has
+    found the file safe to open: the same call the loader makes for a plain sheet, only earlier
+    (the loader takes it only if the full scan finds the sheet plain). Any failure leaves `sheet`
+    None and the loader reads the sheet itself."""
 
     def __init__(self, helper: _Helper, file: Path, rel: str) -> None:
         super().__init__(name="zwgk-read-ahead", daemon=True)
@@ -94,12 +104,17 @@ class _ReadAhead(threading.Thread):
 
     def run(self) -> None:
         try:
-            found = self.helper.take(self.rel)
-            if found is None or found[1] != "scan" or found[0] != _signature(self.file):
+            found = self.helper.take(self.rel, safe_enough=True)
+            if found is None or found[1] not in ("safe", "scan") or found[0] != _signature(self.file):
                 return
             scan = found[2]
+            if not scan.fast_book:
+                return
             notes = workbook_scan.NOTES_SHEETS
-            first = next((n for n in scan.sheets or [] if n in scan.plain and n.strip().lower() not in notes), None)
+            candidates = [n for n in scan.sheets or [] if n not in scan.too_large and n.strip().lower() not in notes]
+            if found[1] == "scan":  # the full scan came first: it says which sheets are plain
+                candidates = [n for n in candidates if n in scan.plain]
+            first = candidates[0] if candidates else None
             if first is None:
                 return
             import fastexcel
@@ -131,6 +146,9 @@ def check_workbook(file: Path, rel: str) -> WorkbookScan:
     """`workbook_scan.check_workbook(file, rel)`, answered by the helper when it can be."""
     helper = _current
     found = helper.take(rel) if helper is not None else None
+    if helper is not None and helper.read_ahead is not None and helper.read_ahead.rel == rel:
+        if found is None or found[1] != "scan" or not found[2].plain:
+            helper.read_ahead = None  # nothing here for fastsheet: let the sheet read ahead go
     if found is not None:
         signature, outcome, value = found
         try:
@@ -224,7 +242,12 @@ def main() -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     out = sys.stdout.buffer
-    for name, rel in pickle.loads(sys.stdin.buffer.read()):
+    def send(*record: Any) -> None:
+        data = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
+        out.write(_FRAME.pack(len(data)) + data)
+        out.flush()
+
+    for n, (name, rel) in enumerate(pickle.loads(sys.stdin.buffer.read())):
         file = Path(name)
         before: Signature = (-1, -1, -1, -1)
         value: Any = None
@@ -233,6 +256,8 @@ def main() -> None:
                 raise OSError(name)
             before = _signature(file)
             try:
+                if n == 0:  # the file the read-ahead thread waits for (see the module docstring)
+                    send(rel, before, "safe", workbook_scan.check_workbook(file, rel, safety_only=True))
                 outcome, value = "scan", workbook_scan.check_workbook(file, rel)
             except EvidenceError as exc:
                 outcome, value = "refused", exc.problems
@@ -241,10 +266,8 @@ def main() -> None:
         except Exception:  # noqa: BLE001 - the main process scans this file itself and reports
             outcome = "none"
         # One frame per file, also for none: the main process waits for this file, not the next.
-        data = pickle.dumps((rel, before, outcome, value), protocol=pickle.HIGHEST_PROTOCOL)
         try:
-            out.write(_FRAME.pack(len(data)) + data)
-            out.flush()
+            send(rel, before, outcome, value)
         except OSError:  # the main process has gone
             return
 

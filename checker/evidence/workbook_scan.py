@@ -126,6 +126,7 @@ class WorkbookScan:
     sheets: list[str] | None = None  # every sheet in workbook order, when all are worksheets the scan read
     hidden: frozenset[str] = frozenset()
     dated: bool = False  # some cell style is a date or time: fastsheet rewrites date texts
+    fast_book: bool = False  # workbook settings and number formats allow fastsheet (before any sheet is read)
 
 
 @dataclass
@@ -140,7 +141,7 @@ class SheetShape:
     merges: list[Merge] = field(default_factory=list)
 
 
-def check_workbook(file: Path, rel: str) -> WorkbookScan:
+def check_workbook(file: Path, rel: str, *, safety_only: bool = False) -> WorkbookScan:
     """Refuse a workbook that is not what its name says, or that would exhaust memory.
 
     Raises `EvidenceError` for the whole file: empty, encrypted (an OLE container where a ZIP
@@ -148,6 +149,10 @@ def check_workbook(file: Path, rel: str) -> WorkbookScan:
     compression ratio or a packed stream larger than declared (a ZIP bomb). For .xlsx/.xlsm it
     also reads each sheet's XML once, as a stream, to find the extent of its cells and formula
     cells without a value; sheets are then skipped by the caller.
+
+    `safety_only`: only what decides whether a reader may open the file at all (everything
+    above except the formula cells), not which sheets fastsheet may read (`plain` stays empty).
+    A reader may read the sheets not in `too_large`; the loader needs the full scan.
     """
     suffix = file.suffix.lower()
     with file.open("rb") as handle:
@@ -194,8 +199,8 @@ def check_workbook(file: Path, rel: str) -> WorkbookScan:
                 f"超过上限 {MAX_COMPRESSION_RATIO}:1，疑似“ZIP 炸弹”，已拒绝"
             )
     names = book.parts
-    scan = WorkbookScan(sheets=book.order, hidden=frozenset(book.hidden), dated=book.dated)
-    plain_book = book.plain
+    scan = WorkbookScan(sheets=book.order, hidden=frozenset(book.hidden), dated=book.dated, fast_book=book.plain)
+    plain_book = book.plain and not safety_only
     try:
         with file.open("rb") as handle:
             for info in infos:
@@ -212,8 +217,8 @@ def check_workbook(file: Path, rel: str) -> WorkbookScan:
                         pass
                     continue
                 name = names.get(info.filename)
-                shape = SheetShape(dated=book.dated)
-                found = _scan_sheet(chunks, rel, name, shape)
+                shape = SheetShape(plain=plain_book, dated=book.dated)
+                found = _scan_sheet(chunks, rel, name, shape, find_formulas=not safety_only)
                 if name is not None and shape.plain and shape.starts_at_a1:
                     scan.plain[name] = sorted(shape.merges)
                 if found is None:
@@ -376,7 +381,9 @@ def _inflate(handle: Any, info: zipfile.ZipInfo, rel: str) -> Iterator[bytes]:
             break
 
 
-def _scan_sheet(chunks: Iterator[bytes], rel: str, name: str | None, shape: SheetShape | None = None) -> tuple[str, tuple[str | None, list[str]]] | None:
+def _scan_sheet(
+    chunks: Iterator[bytes], rel: str, name: str | None, shape: SheetShape | None = None, *, find_formulas: bool = True
+) -> tuple[str, tuple[str | None, list[str]]] | None:
     """One pass over a sheet's XML: the grid calamine will allocate, and formulas without values.
 
     The grid spans A1 to the largest row and column any cell names; cells without a reference
@@ -426,7 +433,7 @@ def _scan_sheet(chunks: Iterator[bytes], rel: str, name: str | None, shape: Shee
                 row_tags = max(row_tags, max(map(int, tags), default=0), refs.count(b"row"))
         if shape.plain:
             _shape_window(shape, window, exact, len(overlap))
-        if len(formulas) <= MAX_PROBLEMS_PER_COLUMN and (prefixed or _FORMULA.search(window)):
+        if find_formulas and len(formulas) <= MAX_PROBLEMS_PER_COLUMN and (prefixed or _FORMULA.search(window)):
             for match in _FORMULA_WITHOUT_VALUE.finditer(window):
                 ref = _REF_IN_ATTRS.search(_canonical_attributes(match.group(1)))
                 if ref is not None:
