@@ -166,6 +166,27 @@ def test_the_safety_only_scan_refuses_and_bounds_as_the_full_scan(tmp_path: Path
     assert workbook_scan.check_workbook(files[1], "formula.xlsx").formulas
 
 
+@pytest.mark.parametrize("budget", [workbook_scan.KEEP_BYTES, 10_000])
+def test_a_full_scan_from_the_kept_xml_equals_one_that_unpacks_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, budget: int) -> None:
+    """The helper's second pass reads the sheet XML its safety-only pass kept (within KEEP_BYTES)."""
+    import zipfile
+
+    monkeypatch.setattr(workbook_scan, "KEEP_BYTES", budget)
+    files = [ledger(tmp_path / "a.xlsx", 400, sheets=("说明", "consultations")), ledger(tmp_path / "b.xlsx", 5, formula=True, dates=True)]
+    for file in files:
+        sizes = {i.filename: i.file_size for i in zipfile.ZipFile(file).infolist() if i.filename.startswith("xl/worksheets/")}
+        kept: dict[str, list[bytes]] = {}
+        workbook_scan.check_workbook(file, file.name, safety_only=True, kept=kept)
+        assert sum(len(chunk) for part in kept.values() for chunk in part) <= budget
+        fits = sorted(name for name, size in sizes.items() if size <= budget)
+        assert sorted(kept) == fits if budget == workbook_scan.KEEP_BYTES else set(kept) <= set(fits)
+        for name, chunks in kept.items():
+            assert sum(map(len, chunks)) == sizes[name]
+        assert workbook_scan.check_workbook(file, file.name, kept=kept) == workbook_scan.check_workbook(file, file.name)
+        assert kept == {}, "each part is handed over once and then let go"
+    assert zipfile.ZipFile(files[0]).getinfo("xl/worksheets/sheet2.xml").file_size > 10_000  # (so the small budget keeps less)
+
+
 def _check(folder: Path, out: Path) -> bytes:
     from checker.cli import main
 

@@ -256,9 +256,12 @@ def main() -> None:
                 raise OSError(name)
             before = _signature(file)
             try:
+                kept: dict[str, list[bytes]] | None = None
                 if n == 0:  # the file the read-ahead thread waits for (see the module docstring)
-                    send(rel, before, "safe", workbook_scan.check_workbook(file, rel, safety_only=True))
-                outcome, value = "scan", workbook_scan.check_workbook(file, rel)
+                    kept = {}
+                    send(rel, before, "safe", workbook_scan.check_workbook(file, rel, safety_only=True, kept=kept))
+                outcome, value = "scan", workbook_scan.check_workbook(file, rel, kept=kept)
+                kept = None
             except EvidenceError as exc:
                 outcome, value = "refused", exc.problems
             if _signature(file) != before:

@@ -141,7 +141,7 @@ class SheetShape:
     merges: list[Merge] = field(default_factory=list)
 
 
-def check_workbook(file: Path, rel: str, *, safety_only: bool = False) -> WorkbookScan:
+def check_workbook(file: Path, rel: str, *, safety_only: bool = False, kept: dict[str, list[bytes]] | None = None) -> WorkbookScan:
     """Refuse a workbook that is not what its name says, or that would exhaust memory.
 
     Raises `EvidenceError` for the whole file: empty, encrypted (an OLE container where a ZIP
@@ -153,6 +153,10 @@ def check_workbook(file: Path, rel: str, *, safety_only: bool = False) -> Workbo
     `safety_only`: only what decides whether a reader may open the file at all (everything
     above except the formula cells), not which sheets fastsheet may read (`plain` stays empty).
     A reader may read the sheets not in `too_large`; the loader needs the full scan.
+
+    `kept`: a safety-only scan keeps each sheet's unpacked XML there (up to KEEP_BYTES in all),
+    and a full scan given the same dict takes it from there instead of unpacking it again (the
+    sizes were checked when it was kept). For `checker.evidence.scan_ahead`, which runs both.
     """
     suffix = file.suffix.lower()
     with file.open("rb") as handle:
@@ -209,7 +213,12 @@ def check_workbook(file: Path, rel: str, *, safety_only: bool = False) -> Workbo
                 is_strings = plain_book and book.dated and info.filename.lower() == "xl/sharedstrings.xml"
                 if not is_sheet and not is_strings and info.compress_size <= _VERIFY_PACKED:
                     continue
-                chunks = _inflate(handle, info, rel)
+                if kept is not None and is_sheet and not safety_only and info.filename in kept:
+                    chunks: Iterator[bytes] = iter(kept.pop(info.filename))
+                else:
+                    chunks = _inflate(handle, info, rel)
+                    if kept is not None and is_sheet and safety_only:
+                        chunks = _keeping(chunks, kept, info.filename)
                 if not is_sheet:
                     if is_strings:
                         plain_book = not _contains_any(chunks, _DATE_LIKE_TEXT, _ESCAPED_TEXT)
@@ -379,6 +388,26 @@ def _inflate(handle: Any, info: zipfile.ZipInfo, rel: str) -> Iterator[bytes]:
             yield data
         if inflater is not None and inflater.eof:
             break
+
+
+KEEP_BYTES = 256 * 1024 * 1024  # unpacked sheet XML a safety-only scan keeps for the full one
+
+
+def _keeping(chunks: Iterator[bytes], kept: dict[str, list[bytes]], name: str) -> Iterator[bytes]:
+    """The chunks as they come; once all have come (and passed the size check), also kept in
+    `kept[name]`, unless that would take the total kept past KEEP_BYTES."""
+    stored: list[bytes] | None = []
+    size = sum(len(chunk) for part in kept.values() for chunk in part)
+    for chunk in chunks:
+        if stored is not None:
+            size += len(chunk)
+            if size > KEEP_BYTES:
+                stored = None
+            else:
+                stored.append(chunk)
+        yield chunk
+    if stored is not None:
+        kept[name] = stored
 
 
 def _scan_sheet(
