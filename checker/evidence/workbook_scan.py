@@ -417,9 +417,10 @@ def _scan_sheet(
 
     The grid spans A1 to the largest row and column any cell names; cells without a reference
     are counted conservatively (every cell in one row, every row tag). Ordinary sheets (columns
-    A-Z, rows below 100000) are settled by two searches per chunk; the rest are counted exactly.
+    A-Z, rows below 1000000) are settled by two searches per chunk; the rest are counted exactly.
     Returns (sheet label, (too-large message, formula messages)), or None when all is well.
-    `shape`, if given, learns whether fastsheet may read the sheet and its merged ranges.
+    `shape`, if given, learns whether fastsheet may read the sheet and its merged ranges;
+    `find_formulas=False` skips the search for formula cells without a value.
     """
     shape = shape if shape is not None else SheetShape(plain=False)
     exact = False
