@@ -10,6 +10,7 @@ import contextlib
 import datetime as dt
 import gc
 import os
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,9 +22,13 @@ from checker.errors import EXIT_ERROR, EXIT_FAILED, EXIT_INTERNAL, EXIT_OK, Chec
 from checker.reporters import FORMATS  # noqa: E402  (import-light by design)
 
 FAIL_ON = ("minor", "major", "critical", "never")
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def parse_cli_date(text: str, option: str) -> dt.date:
+    if _ISO_DAY.fullmatch(text):  # the usual form, without building the evidence date parser (0.02 s)
+        with contextlib.suppress(ValueError):
+            return dt.date.fromisoformat(text)
     from checker.evidence.parse import parse_datetime
 
     import polars as pl

@@ -249,3 +249,21 @@ def test_the_garbage_collector_is_off_during_a_check_and_back_on_after(zwgk, gol
     bad = write_csv(tmp_path / "bad" / "consultations.csv", HEADER, "C-1,指挥处,online_platform,2022-02-30 16:00,")
     assert _check(zwgk, bad.parent, tmp_path / "out2").code == 2
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize("text", ["2023-03-01", "2024-02-29", "2022-12-31", "1999-01-01", "2023-02-30", "2023-13-01", "2023-3-1", "2023/3/1", "2023年3月1日", "20230301", "2023-W09"])
+def test_as_of_dates_read_alike_with_or_without_the_iso_shortcut(text: str) -> None:
+    """`--as-of 2023-03-01` skips building the evidence date parser; every text must give the
+    date (or the error) that parser gives."""
+    import polars as pl
+
+    from checker.cli import parse_cli_date
+    from checker.errors import UsageError
+    from checker.evidence.parse import parse_datetime
+
+    parsed = pl.select(parse_datetime(pl.lit(text, dtype=pl.String))).item()
+    if parsed is None:
+        with pytest.raises(UsageError, match="--as-of 的日期"):
+            parse_cli_date(text, "--as-of")
+    else:
+        assert parse_cli_date(text, "--as-of") == parsed.date()
