@@ -269,8 +269,38 @@ def test_a_sheet_stored_outside_xl_worksheets_is_scanned_too(tmp_path: Path) -> 
     rels = read_part(path, "xl/_rels/workbook.xml.rels").replace(b"worksheets/sheet1.xml", b"other/s.xml")
     replace_part(path, "xl/_rels/workbook.xml.rels", rels)
     replace_part(path, "xl/other/s.xml", bomb)
-    scan = check_workbook(path, path.name)
-    assert "consultation" in scan.too_large and "第 1048576 行、第 16384 列" in scan.too_large["consultation"]
+    with pytest.raises(EvidenceError, match=r"outside\.xlsx \[consultation\]：工作表的数据区过大（从 A1 到第 1048576 行、第 16384 列"):
+        check_workbook(path, path.name)
+
+
+@pytest.mark.parametrize("case", ["tab in the sheet name", "two names for one part", "unreadable workbook.xml", "dot segment in the part name"])
+def test_a_too_large_sheet_is_found_whatever_the_reader_calls_it(tmp_path: Path, case: str) -> None:
+    """The reader names sheets and finds parts by its own reading of xl/workbook.xml; the pre-scan
+    must refuse the bomb in each case (found by a review; each once reached the reader and aborted it)."""
+    path = tmp_path / "book.xlsx"
+    write(path, [["x"]])
+    bomb = sheet_xml('<c r="XFD1048576"><v>1</v></c>')
+    workbook = read_part(path, "xl/workbook.xml")
+    if case in ("tab in the sheet name", "two names for one part"):
+        replace_part(path, "xl/worksheets/sheet1.xml", bomb)
+    if case == "tab in the sheet name":  # ElementTree reads a space, calamine keeps the tab
+        replace_part(path, "xl/workbook.xml", workbook.replace(b'name="consultation"', b'name="consul\ttation"'))
+    elif case == "two names for one part":
+        sheet = re.search(rb"<sheet [^>]*/>", workbook)
+        assert sheet is not None
+        second = sheet.group(0).replace(b'name="consultation"', b'name="other"').replace(b'sheetId="1"', b'sheetId="2"')
+        replace_part(path, "xl/workbook.xml", workbook.replace(sheet.group(0), sheet.group(0) + second))
+    elif case == "unreadable workbook.xml":  # expat refuses content after the root, calamine reads it
+        rels = read_part(path, "xl/_rels/workbook.xml.rels").replace(b"worksheets/sheet1.xml", b"other/s.xml")
+        replace_part(path, "xl/_rels/workbook.xml.rels", rels)
+        replace_part(path, "xl/other/s.xml", bomb)
+        replace_part(path, "xl/workbook.xml", workbook + b"<junk/>")
+    else:  # the reader looks the target up as written
+        rels = read_part(path, "xl/_rels/workbook.xml.rels").replace(b"worksheets/sheet1.xml", b"worksheets/./s.xml")
+        replace_part(path, "xl/_rels/workbook.xml.rels", rels)
+        replace_part(path, "xl/worksheets/./s.xml", bomb)
+    with pytest.raises(EvidenceError, match="工作表的数据区过大（从 A1 到第 1048576 行、第 16384 列"):
+        check_workbook(path, path.name)
 
 
 def test_the_1904_date_system_or_two_settings_send_the_workbook_to_python_calamine(tmp_path: Path) -> None:

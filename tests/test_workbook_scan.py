@@ -106,3 +106,31 @@ def test_a_formula_without_a_value_is_named_by_row_and_column() -> None:
 def test_a_formula_with_its_value_is_fine() -> None:
     xml = HEAD + rows(3) + b'<row r="4"><c r="E4"><f>D4+1</f><v>5</v></c></row>' + TAIL
     assert scan(xml) is None
+
+
+@pytest.mark.parametrize(
+    "sheet_data",
+    [
+        # a row number past 9 digits, or with leading zeros, for cells without a reference
+        b'<row r="1"><c><v>1</v></c></row><row r="4000000000">' + b"<c><v>1</v></c>" * 27 + b"</row>",
+        b'<row r="1"><c><v>1</v></c></row><row r="00001048576">' + b"<c><v>1</v></c>" * 27 + b"</row>",
+        # a prefix that is not ASCII
+        '<row r="1"><é:c><v>1</v></é:c></row><row r="1048576">'.encode() + "<é:c><v>1</v></é:c>".encode() * 27 + b"</row>",
+        # no space before r, or a second r (the reader takes the last)
+        b'<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c s="0"r="XFD1048576"><v>1</v></c></row>',
+        b'<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="A1" r="XFD1048576"><v>1</v></c></row>',
+        # ">" inside a value of the row tag
+        b'<row r="1"><c><v>1</v></c></row><row spans=">" r="1048576">' + b"<c><v>1</v></c>" * 27 + b"</row>",
+        # a quote inside another attribute's value, before a single-quoted r
+        b'<row r="1"><c r="XFD1"><v>1</v></c></row><row r="1048576"><c a="=\'" r=\'A1048576\'><v>1</v></c></row>',
+        # the row tag windows before its cells without a reference
+        b'<row r="1"><c r="A1"><v>1</v></c></row><row r="4000000000"><c r="A1"><v>1</v></c>' + b"<x/>" * 50_000 + b"<c><v>1</v></c>" * 27 + b"</row>",
+    ],
+    ids=["row-10-digits", "row-leading-zeros", "non-ascii-prefix", "no-space-before-r", "second-r", "gt-in-row-value", "quote-in-value", "row-tag-windows-before"],
+)
+@pytest.mark.parametrize("size", [4096, 1 << 20])
+def test_forms_the_reader_accepts_are_counted(sheet_data: bytes, size: int) -> None:
+    """Each of these makes calamine allocate more than MAX_SHEET_CELLS cells (and abort); found by
+    a review of the pre-scan, each once passed it."""
+    result = scan(HEAD + sheet_data + TAIL, size)
+    assert result is not None and result[0] is not None

@@ -46,26 +46,31 @@ _CHUNK = 4 * 1024 * 1024  # bytes read, and bytes unpacked, at a time
 _OVERLAP = 64 * 1024  # re-scanned at each chunk boundary: longer than any cell with a formula
 _VERIFY_PACKED = 64 * 1024  # parts packed larger than this are unpacked once to check their size
 _SPACES = bytes.maketrans(b"\t\n\r", b"   ")  # so that every pattern below can look for " r="
-# Fast path, two searches per window: a sheet whose cells all start `<c r="` with a one-letter
-# column and a row below 1000000 spans at most 26 x 999999 cells, within MAX_SHEET_CELLS. Anything
-# else is counted exactly: a cell not starting so (a longer reference, another attribute first, no
-# reference), or an element with a namespace prefix (the same search finds `<x:c` and `<x:f`).
-_NOT_SMALL_CELL = re.compile(rb'<c(?! r="[A-Za-z][0-9]{1,6}")[ />]')
+# Fast path, three searches per window: a sheet whose cells are all written exactly
+# `<c r="A123456"` (one letter, a row below 1000000), followed by nothing but s="…"/t="…", and whose
+# row tags all start `<row r="123456"`, spans at most 26 x 999999 cells, within MAX_SHEET_CELLS.
+# Anything else is counted exactly: a cell in any other form (a longer reference, another attribute
+# first or no space before one, a second r, no reference, ">" in a value), a row tag in any other
+# form, or an element with a namespace prefix (the same search finds `<x:c` and `<x:f`).
+_NOT_SMALL_CELL = re.compile(rb'<c(?! r="[A-Za-z][0-9]{1,6}"(?: [st]="[^"<>]*")*/?>)[ />]')
+_NOT_SMALL_ROW = re.compile(rb'<row(?! r="[1-9][0-9]{0,5}"[ />])[ />]')
 _PREFIXED_CELL_OR_FORMULA = re.compile(rb":[cf][ />]")
 _SMALL_ROWS, _SMALL_COLUMNS = 999_999, 26
 # In exact counting: a cell whose first attribute is not its reference, a prefixed cell element.
 _CELL_NOT_REF_FIRST = re.compile(rb'<c(?! r=")[ />]')
 _PREFIXED_CELL = re.compile(rb":c[ />]")
-# Exact counting reads references in one spelling: `_canonical_attributes` first rewrites the
-# others XML allows and calamine reads (spaces around "=", single quotes: r = 'XFD1048576').
-_SPACED_EQUALS = re.compile(rb" *= *")
-_SINGLE_QUOTED = re.compile(rb"='([^'<]*)'")
+# Exact counting reads attributes in one spelling: `_canonical_attributes` first rewrites the
+# others XML allows and calamine reads (spaces around "=", single quotes, no space between two
+# attributes: r = 'XFD1048576', s="0"r="XFD1048576"). Element prefixes may be any name (é:c).
+_ATTRIBUTE_VALUE = re.compile(rb"""\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_PREFIX = rb"""(?:[^\s<>/:"'=]+:)?"""
+_IN_TAG = rb'(?:[^>"]|"[^"]*")*?'  # (in canonical text every value is in double quotes)
 _REF_LETTERS = re.compile(rb' r="([A-Za-z]+)[0-9]')
 _REF_ROW = re.compile(rb' r="[A-Za-z]+([0-9]+)"')
 _REF_LONG_ROW = re.compile(rb' r="[A-Za-z]+([0-9]{6,})"')
-_CELL_WITHOUT_REF = re.compile(rb'<(?:[\w.-]+:)?c(?=[ />])(?![^>]* r=")')
-_ROW_TAG = re.compile(rb'<(?:[\w.-]+:)?row\b[^>]*? r="([0-9]{1,9})"')
-_ANY_CELL = re.compile(rb"<(?:[\w.-]+:)?c[ />]")
+_CELL_WITHOUT_REF = re.compile(b"<" + _PREFIX + rb'c(?=[ />])(?!' + _IN_TAG + rb' r=")')
+_ROW_TAG = re.compile(b"<" + _PREFIX + rb"row(?=[ />])" + _IN_TAG + rb' r="([0-9]+)"')
+_ANY_CELL = re.compile(b"<" + _PREFIX + rb"c[ />]")
 _FORMULA = re.compile(rb"<f[ />]")  # (prefixed: _PREFIXED_CELL_OR_FORMULA)
 # A cell holding a formula and no calculated value (<v> missing or empty), as written by programs
 # such as openpyxl: calamine reads it as an empty cell, which would silently mean "not replied".
@@ -208,9 +213,19 @@ def check_workbook(file: Path, rel: str, *, safety_only: bool = False, kept: dic
     try:
         with file.open("rb") as handle:
             for info in infos:
-                # Every part the workbook names as a sheet is scanned, wherever it lies.
-                is_sheet = suffix in _XML_SHEET_SUFFIXES and (_is_worksheet(info.filename) or info.filename in names)
-                is_strings = plain_book and book.dated and info.filename.lower() == "xl/sharedstrings.xml"
+                # Every part the workbook names as a sheet is scanned, wherever it lies and however
+                # its name is spelt (xl/worksheets/./sheet1.xml is the reader's sheet1.xml); if the
+                # workbook's own list of sheets could not be read, every XML part is.
+                norm = posixpath.normpath(info.filename)
+                is_sheet = suffix in _XML_SHEET_SUFFIXES and (
+                    _is_worksheet(info.filename)
+                    or _is_worksheet(norm)
+                    or info.filename in names
+                    or norm in names
+                    or (not book.read and info.filename.lower().endswith(".xml"))
+                )
+                # (the safety pass unpacks what the full one does, so that both refuse alike)
+                is_strings = book.plain and book.dated and info.filename.lower() == "xl/sharedstrings.xml"
                 if not is_sheet and not is_strings and info.compress_size <= _VERIFY_PACKED:
                     continue
                 if kept is not None and is_sheet and not safety_only and info.filename in kept:
@@ -220,12 +235,12 @@ def check_workbook(file: Path, rel: str, *, safety_only: bool = False, kept: dic
                     if kept is not None and is_sheet and safety_only:
                         chunks = _keeping(chunks, kept, info.filename)
                 if not is_sheet:
-                    if is_strings:
+                    if is_strings and plain_book:
                         plain_book = not _contains_any(chunks, _DATE_LIKE_TEXT, _ESCAPED_TEXT)
                     for _ in chunks:  # only the size check matters here
                         pass
                     continue
-                name = names.get(info.filename)
+                name = names.get(info.filename, names.get(norm))
                 shape = SheetShape(plain=plain_book, dated=book.dated)
                 found = _scan_sheet(chunks, rel, name, shape, find_formulas=not safety_only)
                 if name is not None and shape.plain and shape.starts_at_a1:
@@ -241,6 +256,10 @@ def check_workbook(file: Path, rel: str, *, safety_only: bool = False, kept: dic
                     scan.formulas[label] = problem[1]
     except (zlib.error, OSError, struct.error):
         raise EvidenceError(broken) from None
+    if scan.too_large:
+        # The whole file, not only that sheet: which name a reader gives a sheet part is its own
+        # reading of xl/workbook.xml (a tab in a name, two names for one part), not ours.
+        raise EvidenceError(list(scan.too_large.values()))
     if not plain_book:
         scan.plain.clear()
     return scan
@@ -257,6 +276,7 @@ class _Book:
     hidden: set[str] = field(default_factory=set)
     plain: bool = False  # workbook settings and number formats allow fastsheet (see there)
     dated: bool = False  # some cell style is a date or time format
+    read: bool = False  # xl/workbook.xml and its relationships were read
 
 
 # Built-in number formats (ECMA-376 18.8.30) both readers treat alike: general, numbers,
@@ -288,7 +308,7 @@ def _book(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> _Book:
     except (KeyError, ET.ParseError, zipfile.BadZipFile, zlib.error, OSError):
         return _Book()
     targets = {rel.get("Id"): rel.get("Target") or "" for rel in rels if rel.tag.rsplit("}", 1)[-1] == "Relationship"}
-    result = _Book(order=[])
+    result = _Book(order=[], read=True)
     settings = []
     for element in book.iter():
         tag = element.tag.rsplit("}", 1)[-1]
@@ -446,7 +466,7 @@ def _scan_sheet(
         if b"\t" in window or b"\n" in window or b"\r" in window:
             window = window.translate(_SPACES)
         prefixed = _PREFIXED_CELL_OR_FORMULA.search(window) is not None
-        if not exact and (prefixed or _NOT_SMALL_CELL.search(window)):
+        if not exact and (prefixed or _NOT_SMALL_CELL.search(window) or _NOT_SMALL_ROW.search(window)):
             exact = True  # what came before is within the small bounds
             if overlap:
                 max_row, max_col = _SMALL_ROWS, _SMALL_COLUMNS
@@ -456,11 +476,11 @@ def _scan_sheet(
             max_col = max(max_col, *(_column_index(x.decode().upper()) + 1 for x in letters)) if letters else max_col
             rows = _REF_LONG_ROW.findall(refs) or _REF_ROW.findall(refs)
             max_row = max(max_row, max(map(int, rows), default=0))
+            tags = _ROW_TAG.findall(refs)  # (every window: a row's cells may come windows later)
+            row_tags = max(row_tags, max(map(int, tags), default=0), refs.count(b"row"))
             if _unusual_cells(refs) and _CELL_WITHOUT_REF.search(refs):
                 cells_without_ref += 1
                 total_cells += len(_ANY_CELL.findall(refs))
-                tags = _ROW_TAG.findall(refs)
-                row_tags = max(row_tags, max(map(int, tags), default=0), refs.count(b"row"))
         if shape.plain:
             _shape_window(shape, window, exact, len(overlap))
         if find_formulas and len(formulas) <= MAX_PROBLEMS_PER_COLUMN and (prefixed or _FORMULA.search(window)):
@@ -473,8 +493,8 @@ def _scan_sheet(
         overlap = window[start:] if start >= 0 else b""
     if exact or formulas:
         shape.plain = False
-    if cells_without_ref:
-        max_row, max_col = max(max_row, row_tags), max(max_col, total_cells)
+    if cells_without_ref:  # placed after the last cell with a reference, in the last row tag's row
+        max_row, max_col = max(max_row, row_tags), max_col + total_cells
     too_large = None
     if exact and max_row * max_col > MAX_SHEET_CELLS:
         where = location(rel, name) if name is not None else f"{rel}（工作表部件）"
@@ -544,12 +564,16 @@ def _contains_any(chunks: Iterator[bytes], markers: tuple[bytes, ...], patterns:
 
 
 def _canonical_attributes(data: bytes) -> bytes:
-    """`<c r = 'A1'>` as `<c r="A1">`: every attribute in the one spelling the reference patterns
-    read. (Text between tags may be rewritten too; that only adds references to count, which
-    errs upwards. Tabs and line breaks are spaces by now.)"""
-    if b"'" not in data and b" =" not in data and b"= " not in data:
-        return data
-    return _SINGLE_QUOTED.sub(rb'="\1"', _SPACED_EQUALS.sub(b"=", data))
+    """`<c s='0'r = 'A1'>` as `<c s="0" r="A1">`: every attribute in the one spelling the reference
+    patterns read. Quoted values are taken left to right as the XML parser takes them (so a quote
+    inside another value is not mistaken for an opening one), and no existing ` r="…"` is ever
+    removed: text between tags may be rewritten too, which only adds references to count (errs
+    upwards). Tabs and line breaks are spaces by now."""
+    if b"'" in data or b" =" in data or b"= " in data:
+        data = _ATTRIBUTE_VALUE.sub(rb'="\1\2"', data)  # (an unmatched group is empty)
+    if b'"r=' in data:
+        data = data.replace(b'"r=', b'" r=')
+    return data
 
 
 def _unusual_cells(window: bytes) -> bool:
