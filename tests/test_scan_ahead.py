@@ -45,6 +45,31 @@ def ledger(
     return path
 
 
+def understated(path: Path, part: str) -> Path:
+    """The workbook with `part` (added if missing) declaring 10 bytes fewer than it unpacks to
+    (in both ZIP headers)."""
+    import struct
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        parts = {i.filename: archive.read(i.filename) for i in archive.infolist()}
+    parts.setdefault(part, b"<sst><si><t>" + b"x" * 5000 + b"</t></si></sst>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    info = zipfile.ZipFile(path).getinfo(part)
+    data = bytearray(path.read_bytes())
+    struct.pack_into("<I", data, info.header_offset + 22, info.file_size - 10)
+    central = data.index(b"PK\x01\x02" + data[data.index(b"PK\x01\x02") + 4 : data.index(b"PK\x01\x02") + 4])
+    while central >= 0:
+        length = struct.unpack_from("<H", data, central + 28)[0]
+        if data[central + 46 : central + 46 + length] == part.encode():
+            struct.pack_into("<I", data, central + 24, info.file_size - 10)
+        central = data.find(b"PK\x01\x02", central + 4)
+    path.write_bytes(bytes(data))
+    return path
+
+
 def in_process(file: Path, rel: str) -> tuple[str, Any]:
     try:
         return "scan", workbook_scan.check_workbook(file, rel)
@@ -163,6 +188,11 @@ def test_the_safety_only_scan_refuses_and_bounds_as_the_full_scan(tmp_path: Path
         assert (safe.sheets, safe.hidden, safe.dated, safe.fast_book) == (full.sheets, full.hidden, full.dated, full.fast_book)
         assert safe.plain == {} and safe.formulas == {}, file.name
     assert workbook_scan.check_workbook(files[0], "plain.xlsx").plain, "the plain ledger is plain in the full scan"
+    # a small shared-strings part that unpacks to more than it declares: both refuse it
+    lie = understated(ledger(tmp_path / "lie.xlsx", 30, dates=True), "xl/sharedStrings.xml")
+    for safety_only in (True, False):
+        with pytest.raises(EvidenceError, match="解压后超过其声明的大小"):
+            workbook_scan.check_workbook(lie, lie.name, safety_only=safety_only)
     assert workbook_scan.check_workbook(files[1], "formula.xlsx").formulas
 
 
@@ -248,3 +278,45 @@ def test_a_sheet_read_ahead_that_is_not_plain_is_not_used(tmp_path: Path, monkey
     monkeypatch.setattr(scan_ahead, "check_workbook", after_the_thread)
     assert _check(folder, tmp_path / "out2") == without
     assert read and read[0] is not None, "the thread did read the sheet (after the safety-only verdict)"
+
+
+def test_a_sheet_read_ahead_from_a_file_changed_since_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The file is replaced after the thread read it and before the loader asks: the loader scans
+    and reads the new file, never the sheet read from the old one."""
+    folder = tmp_path / "ev"
+    path = ledger(folder / "consultations.xlsx", 300, prefix="OLD")
+    ledger(tmp_path / "new" / "consultations.xlsx", 300, prefix="NEW")
+    expected = _check(tmp_path / "new", tmp_path / "out1")
+    monkeypatch.setattr(scan_ahead, "AHEAD_MIN_BYTES", 0)
+    check_workbook = scan_ahead.check_workbook
+    read: list[Any] = []
+
+    def replaced_first(file: Path, rel: str) -> Any:
+        helper = scan_ahead._current
+        if helper is not None and helper.read_ahead is not None:
+            helper.read_ahead.join()
+            read.append(helper.read_ahead.sheet)
+        path.write_bytes((tmp_path / "new" / "consultations.xlsx").read_bytes())
+        os.utime(path, ns=(10**18, 10**18))
+        return check_workbook(file, rel)
+
+    monkeypatch.setattr(scan_ahead, "check_workbook", replaced_first)
+    assert _check(folder, tmp_path / "out2").replace(b"/ev/", b"/new/") == expected.replace(b"/ev/", b"/new/")
+    assert read and read[0] is not None, "the thread had read the old file's sheet"
+
+
+@pytest.mark.usefixtures("always")
+def test_the_helper_imports_nothing_from_the_current_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`cd 台账 && zwgk check .`: a pickle.py (or zipfile.py …) among the evidence must not run."""
+    folder = tmp_path / "ev"
+    file = ledger(folder / "consultations.xlsx", 20)
+    marker = tmp_path / "ran"
+    for module in ("pickle", "zipfile", "struct", "re", "checker"):
+        (folder / f"{module}.py").write_text(f"open({str(marker)!r}, 'w').write('{module}')\n", encoding="utf-8")
+    monkeypatch.chdir(folder)
+    with scan_ahead.ahead(Path(".")):
+        helper = scan_ahead._current
+        assert helper is not None
+        assert via_helper(file, "consultations.xlsx") == in_process(file, "consultations.xlsx")
+        assert helper.results.get("consultations.xlsx", (None, None))[1] == "scan", "the helper answered"
+    assert not marker.exists(), marker.read_text() if marker.exists() else ""

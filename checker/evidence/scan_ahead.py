@@ -119,8 +119,9 @@ class _ReadAhead(threading.Thread):
                 return
             import fastexcel
 
-            self.name_read = first
-            self.sheet = fastexcel.read_excel(str(self.file)).load_sheet(first, header_row=None, dtypes="string")
+            sheet = fastexcel.read_excel(str(self.file)).load_sheet(first, header_row=None, dtypes="string")
+            if _signature(self.file) == found[0]:  # (not changed while it was read)
+                self.name_read, self.sheet = first, sheet
         except Exception:  # noqa: BLE001 - the loader reads the sheet itself and reports
             self.sheet = None
 
@@ -146,20 +147,21 @@ def check_workbook(file: Path, rel: str) -> WorkbookScan:
     """`workbook_scan.check_workbook(file, rel)`, answered by the helper when it can be."""
     helper = _current
     found = helper.take(rel) if helper is not None else None
-    if helper is not None and helper.read_ahead is not None and helper.read_ahead.rel == rel:
-        if found is None or found[1] != "scan" or not found[2].plain:
-            helper.read_ahead = None  # nothing here for fastsheet: let the sheet read ahead go
+    unchanged = False
     if found is not None:
-        signature, outcome, value = found
         try:
-            unchanged = signature == _signature(file)
+            unchanged = found[0] == _signature(file)
         except OSError:
-            unchanged = False
-        if unchanged:
-            if outcome == "scan" and isinstance(value, WorkbookScan):
-                return value
-            if outcome == "refused" and isinstance(value, list):
-                raise EvidenceError(value)
+            pass
+    if helper is not None and helper.read_ahead is not None and helper.read_ahead.rel == rel:
+        if not unchanged or found is None or found[1] != "scan" or not found[2].plain:
+            helper.read_ahead = None  # the sheet read ahead is of no use (or of another file): let it go
+    if found is not None and unchanged:
+        signature, outcome, value = found
+        if outcome == "scan" and isinstance(value, WorkbookScan):
+            return value
+        if outcome == "refused" and isinstance(value, list):
+            raise EvidenceError(value)
     return workbook_scan.check_workbook(file, rel)
 
 
@@ -202,7 +204,9 @@ def _ordinary(file: Path) -> bool:
 def _start(path: Path) -> _Helper | None:
     """The helper for the workbooks under `path`, or None: too little to scan, or it could not be
     started (then the loader scans everything itself, as it always can)."""
-    if getattr(sys, "frozen", False) or not sys.executable:
+    if getattr(sys, "frozen", False) or "__compiled__" in globals() or not sys.executable:
+        return None  # (a frozen or compiled program's executable is not a Python to run -c with)
+    if not Path(sys.executable).name.lower().startswith(("python", "pypy")):
         return None
     try:
         files = workbooks(path)
@@ -213,11 +217,15 @@ def _start(path: Path) -> _Helper | None:
         return None
     import pickle
 
+    # -I: isolated, so that nothing in the current folder (often the evidence folder itself, as in
+    # `cd 台账 && zwgk check .`) or in PYTHON* variables is imported; this `checker` is put first.
+    # On Windows a venv's python.exe is a launcher that kill() would not stop: use the interpreter.
     package_root = str(Path(__file__).resolve().parents[2])  # the folder holding this `checker`
     code = f"import sys; sys.path.insert(0, {package_root!r}); from checker.evidence.scan_ahead import main; main()"
+    executable = getattr(sys, "_base_executable", None) if os.name == "nt" else None
     try:
         process = subprocess.Popen(
-            [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+            [executable or sys.executable, "-I", "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
         )
     except (OSError, ValueError):
         return None
