@@ -157,7 +157,10 @@ def test_the_helper_is_given_what_the_loader_reads_in_its_order(tmp_path: Path) 
         (folder / rel).parent.mkdir(parents=True, exist_ok=True)
         (folder / rel).write_bytes(b"PK\x03\x04 not really a workbook")
     (folder / "empty.xlsx").write_bytes(b"")
-    (folder / "link.xlsx").symlink_to(folder / "a.xlsx")
+    try:  # (Windows without the privilege cannot make links)
+        (folder / "link.xlsx").symlink_to(folder / "a.xlsx")
+    except OSError:
+        pass
     if hasattr(os, "mkfifo"):
         os.mkfifo(folder / "pipe.xlsx")  # a scan would wait on it for ever
     listed = scan_ahead.workbooks(folder)
