@@ -169,7 +169,6 @@ def test_the_helper_is_given_what_the_loader_reads_in_its_order(tmp_path: Path) 
     # (the empty file is the loader's to refuse: "文件为空")
     assert [file for file, _ in listed] == [f for f in read if f.suffix.lower() in (".xlsx", ".xlsm") and f.stat().st_size and not f.is_symlink()]
     assert scan_ahead.workbooks(folder / "a.xlsx") == [(folder / "a.xlsx", "a.xlsx")]
-    assert scan_ahead._HIDDEN == load._HIDDEN_PREFIXES
 
 
 def test_the_safety_only_scan_refuses_and_bounds_as_the_full_scan(tmp_path: Path) -> None:
@@ -187,7 +186,6 @@ def test_the_safety_only_scan_refuses_and_bounds_as_the_full_scan(tmp_path: Path
             assert raised.value.problems == exc.problems, file.name
             continue
         safe = workbook_scan.check_workbook(file, file.name, safety_only=True)
-        assert safe.too_large == full.too_large, file.name
         assert (safe.sheets, safe.hidden, safe.dated, safe.fast_book) == (full.sheets, full.hidden, full.dated, full.fast_book)
         assert safe.plain == {} and safe.formulas == {}, file.name
     assert workbook_scan.check_workbook(files[0], "plain.xlsx").plain, "the plain ledger is plain in the full scan"

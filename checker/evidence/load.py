@@ -29,11 +29,10 @@ from typing import Any
 import polars as pl
 
 from checker.errors import EvidenceError
-from checker.evidence import fastsheet, parse
+from checker.evidence import fastsheet, parse, scan_ahead
 from checker.evidence.places import MAX_PROBLEMS_PER_COLUMN, clip, column_letter, location, mb
 from checker.evidence.schema import KIND_BY_STEM, KINDS, KindSpec
-from checker.evidence import scan_ahead
-from checker.evidence.workbook_scan import MAX_EVIDENCE_BYTES, MAX_SHEET_CELLS, NOTES_SHEETS, Merge
+from checker.evidence.workbook_scan import HIDDEN_PREFIXES, MAX_EVIDENCE_BYTES, MAX_SHEET_CELLS, NOTES_SHEETS, Merge
 from checker.progress import NO_PROGRESS, Progress
 
 TABLE_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -497,10 +496,6 @@ def _read_workbook(file: Path, rel: str, kind: str | None, ignored: list[str], p
     first_data_sheet = True
     for name in sheets:
         sheet_kind = kind_of_stem(name)
-        if name in scan.too_large:  # never handed to a reader
-            problems.append(scan.too_large[name])
-            first_data_sheet = False
-            continue
         frame = None
         if fast is not None and name in scan.plain:
             frame = fastsheet.read_sheet(fast, name, dated=scan.dated, loaded=scan_ahead.loaded_sheet(file, rel, name))
@@ -1004,7 +999,6 @@ def dangling_references(evidence: EvidenceSet) -> list[str]:
 # --------------------------------------------------------------------------- hostile input
 # Which files are read at all (links, special files, sizes), decided before any of their contents
 # is parsed. Whether a workbook is safe to hand to a reader: checker.evidence.workbook_scan.
-_HIDDEN_PREFIXES = (".", "~$", "__MACOSX")
 def file_refusal(file: Path, rel: str) -> str | None:
     """Why a data file is not read at all (not a regular file, too large), or None.
 
@@ -1057,9 +1051,9 @@ def _data_files(folder: Path, evidence: EvidenceSet, problems: list[str]) -> lis
     chosen: dict[str, tuple[Path, str, bool]] = {}  # real path -> (path, rel, is a link)
     for dirpath, dirnames, filenames in os.walk(folder):  # does not follow linked directories
         here = Path(dirpath)
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(_HIDDEN_PREFIXES))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(HIDDEN_PREFIXES))
         linked_dirs = [d for d in dirnames if (here / d).is_symlink()]
-        names = sorted([*linked_dirs, *(f for f in filenames if not f.startswith(_HIDDEN_PREFIXES))])
+        names = sorted([*linked_dirs, *(f for f in filenames if not f.startswith(HIDDEN_PREFIXES))])
         if _is_report_folder(here, filenames):  # `cd 台账 && zwgk check .` writes reports/ here
             names = [n for n in names if n not in _REPORT_FILES]
         for name in names:

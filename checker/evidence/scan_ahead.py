@@ -46,7 +46,6 @@ from checker.evidence.workbook_scan import WorkbookScan
 
 AHEAD_MIN_BYTES = 1024 * 1024  # workbooks in total, packed: about 40,000 rows, a 0.1 s scan
 _SUFFIXES = (".xlsx", ".xlsm")  # the ones whose sheets are scanned; .xls/.xlsb/.ods are cheap to check
-_HIDDEN = (".", "~$", "__MACOSX")  # as load._HIDDEN_PREFIXES (a test keeps them equal)
 _FRAME = struct.Struct("<Q")
 
 Signature = tuple[int, int, int, int]
@@ -111,7 +110,7 @@ class _ReadAhead(threading.Thread):
             if not scan.fast_book:
                 return
             notes = workbook_scan.NOTES_SHEETS
-            candidates = [n for n in scan.sheets or [] if n not in scan.too_large and n.strip().lower() not in notes]
+            candidates = [n for n in scan.sheets or [] if n.strip().lower() not in notes]
             if found[1] == "scan":  # the full scan came first: it says which sheets are plain
                 candidates = [n for n in candidates if n in scan.plain]
             first = candidates[0] if candidates else None
@@ -187,9 +186,9 @@ def workbooks(path: Path) -> list[tuple[Path, str]]:
     else:
         found, root = [], path
         for dirpath, dirnames, filenames in os.walk(path):
-            dirnames[:] = [d for d in dirnames if not d.startswith(_HIDDEN)]
+            dirnames[:] = [d for d in dirnames if not d.startswith(workbook_scan.HIDDEN_PREFIXES)]
             here = Path(dirpath)
-            found.extend(here / f for f in filenames if f.lower().endswith(_SUFFIXES) and not f.startswith(_HIDDEN))
+            found.extend(here / f for f in filenames if f.lower().endswith(_SUFFIXES) and not f.startswith(workbook_scan.HIDDEN_PREFIXES))
     return [(file, file.relative_to(root).as_posix()) for file in sorted(found) if _ordinary(file)]
 
 

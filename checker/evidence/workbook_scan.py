@@ -36,6 +36,7 @@ MAX_SHEET_CELLS = 26 * 1_048_576  # rows × columns from A1 to a sheet's last ce
 
 
 Merge = tuple[tuple[int, int], tuple[int, int]]
+HIDDEN_PREFIXES = (".", "~$", "__MACOSX")  # names the loader never reads (.git, Excel's ~$ lock files)
 NOTES_SHEETS = {"说明", "填写说明", "notes", "readme"}  # sheets of notes, not records (matched stripped, lower case)
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -123,10 +124,10 @@ def _looks_like_text(file: Path) -> bool:
 
 @dataclass
 class WorkbookScan:
-    """What the pre-check found per sheet name: sheets calamine must not load (too large), and
-    formula cells without a calculated value (they would read as empty)."""
+    """What the pre-check found per sheet name in a workbook a reader may open: formula cells
+    without a calculated value (they would read as empty), and what fastsheet needs. (A sheet too
+    large to read refuses the whole workbook: `check_workbook` raises.)"""
 
-    too_large: dict[str, str] = field(default_factory=dict)
     formulas: dict[str, list[str]] = field(default_factory=dict)
     plain: dict[str, list[Merge]] = field(default_factory=dict)  # sheets fastsheet may read: their merged ranges
     sheets: list[str] | None = None  # every sheet in workbook order, when all are worksheets the scan read
@@ -154,11 +155,11 @@ def check_workbook(file: Path, rel: str, *, safety_only: bool = False, kept: dic
     should be), a renamed text file, a broken ZIP, too many parts, too much unpacked data, a
     compression ratio or a packed stream larger than declared (a ZIP bomb). For .xlsx/.xlsm it
     also reads each sheet's XML once, as a stream, to find the extent of its cells and formula
-    cells without a value; sheets are then skipped by the caller.
+    cells without a value; any sheet too large for a reader refuses the whole file.
 
     `safety_only`: only what decides whether a reader may open the file at all (everything
     above except the formula cells), not which sheets fastsheet may read (`plain` stays empty).
-    A reader may read the sheets not in `too_large`; the loader needs the full scan.
+    If it returns, a reader may open the file; the loader needs the full scan.
 
     `kept`: a safety-only scan keeps each sheet's unpacked XML there (up to KEEP_BYTES in all),
     and a full scan given the same dict takes it from there instead of unpacking it again (the
@@ -211,6 +212,7 @@ def check_workbook(file: Path, rel: str, *, safety_only: bool = False, kept: dic
     names = book.parts
     scan = WorkbookScan(sheets=book.order, hidden=frozenset(book.hidden), dated=book.dated, fast_book=book.plain)
     plain_book = book.plain and not safety_only
+    too_large: list[str] = []
     try:
         with file.open("rb") as handle:
             for info in infos:
@@ -252,15 +254,15 @@ def check_workbook(file: Path, rel: str, *, safety_only: bool = False, kept: dic
                 if name is None and problem[0]:
                     raise EvidenceError(problem[0])
                 if problem[0]:
-                    scan.too_large[label] = problem[0]
+                    too_large.append(problem[0])
                 if problem[1]:
                     scan.formulas[label] = problem[1]
     except (zlib.error, OSError, struct.error):
         raise EvidenceError(broken) from None
-    if scan.too_large:
+    if too_large:
         # The whole file, not only that sheet: which name a reader gives a sheet part is its own
         # reading of xl/workbook.xml (a tab in a name, two names for one part), not ours.
-        raise EvidenceError(list(scan.too_large.values()))
+        raise EvidenceError(too_large)
     if not plain_book:
         scan.plain.clear()
     return scan
