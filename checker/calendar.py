@@ -141,9 +141,9 @@ class WorkCalendar:
         """The N-th working day strictly after `day` (N = 0: `day` itself)."""
         if n < 0:
             raise CalendarError(f"工作日数不能为负数：{n}")
-        i = self._index(day)
-        if n == 0:
+        if n == 0:  # 当日: the day itself, working day or not (needs no calendar data)
             return day
+        i = self._index(day)
         k = self._cum[i] + n - 1
         if k >= len(self._workdays):
             raise CalendarError(

@@ -43,6 +43,18 @@ def write_csv(path: Path, header: str, *rows: str, encoding: str = "utf-8") -> P
     return path
 
 
+# The FOI reply deadline as the national pack writes it (条例 arts. 30 and 33).
+FOI_DEADLINE: dict[str, Any] = {
+    "type": "deadline",
+    "start": "received_at",
+    "end": "replied_at",
+    "within": {"working_days": 20},
+    "restart": "corrected_at",
+    "exclude": [["third_party_from", "third_party_to"]],
+    "extension": {"working_days": 20},
+}
+
+
 def one_rule_pack(check: dict[str, Any], kind: str = "consultation", where: dict[str, Any] | None = None) -> RulePack:
     """A pack holding one rule `t/r` with this check, for tests of a check's behaviour."""
     from checker.rulepack import RulePack

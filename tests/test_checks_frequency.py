@@ -59,6 +59,18 @@ def test_a_week_without_working_days_is_not_judged() -> None:
     assert (outcome.measured["short_windows"], outcome.measured["skipped_windows"]) == (0, 1)
 
 
+def test_the_first_covered_year_is_judged_week_by_week() -> None:
+    """2004 is the calendar data's first year: whether its first week (Thu 01-01 to Sun 01-04)
+    holds a working day is a question about those days only, not about 2003-12-31."""
+    assert default_calendar().first == dt.date(2004, 1, 1)
+    dates = [("指挥处", (dt.date(2004, 1, 2) + dt.timedelta(days=7 * k)).isoformat()) for k in range(53)]
+    outcome = _evaluate(_rule(WEEKLY), dates, "2005-01-10", 2004)
+    assert outcome.status == "pass", outcome.measured
+    assert outcome.measured["windows"] == 53 and "skipped_windows" not in outcome.measured
+    missing_first = _evaluate(_rule(WEEKLY), dates[1:], "2005-01-10", 2004)
+    assert [v["period"] for v in missing_first.violations] == ["2004年第1周（2004-01-01至2004-01-04）"]
+
+
 def test_short_windows_are_named_and_open_ones_pending() -> None:
     rule = _rule({"type": "frequency", "date": "date", "per": "month", "min": 2}, where={"type": "website_inspection"})
     dates = [("指挥处", "2022-01-29"), ("指挥处", "2022-01-30"), ("指挥处", "2022-02-10")]

@@ -11,7 +11,7 @@ import pytest
 from checker.calendar import default_calendar
 from checker.checks.base import EvalContext, Outcome
 from checker.engine import evaluate_rule
-from checker.errors import RuleError
+from checker.errors import CalendarError, RuleError
 from checker.evidence.load import empty_frame, evidence_from_records
 from checker.evidence.schema import KINDS
 from checker.rulepack import Rule, load_pack
@@ -77,6 +77,21 @@ def test_other_units(within: dict[str, int], first: str, status: str) -> None:
     check = {**THREE_WD, "within": within}
     data = {"policy_document": [_doc("ZC-1", "2022-05-01 10:00")], "interpretation": [_interp("JD-1", "ZC-1", first)]}
     assert _evaluate(_rule(check), data, "2023-03-01").status == status
+
+
+def test_same_day_needs_no_calendar_data() -> None:
+    """0 working days (同步发布) is the document's own day: a year past the calendar data (2027)
+    is judged, not refused; 3 working days there still needs the data."""
+    same_day = {**THREE_WD, "within": {"working_days": 0}}
+    data = {
+        "policy_document": [_doc("ZC-1", "2027-03-06"), _doc("ZC-2", "2027-03-06")],
+        "interpretation": [_interp("JD-1", "ZC-1", "2027-03-06"), _interp("JD-2", "ZC-2", "2027-03-07")],
+    }
+    outcome = _evaluate(_rule(same_day), data, "2027-06-01", year=2027)
+    assert (outcome.status, outcome.measured["related"], outcome.measured["late"]) == ("fail", 1, 1)
+    assert [(v["record_id"], v["expected"]) for v in outcome.violations] == [("ZC-2", "不晚于 2027-03-06")]
+    with pytest.raises(CalendarError):
+        _evaluate(_rule(THREE_WD), data, "2027-06-01", year=2027)
 
 
 def test_same_kind_with_other_where() -> None:

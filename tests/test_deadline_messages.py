@@ -17,7 +17,7 @@ from checker.checks import deadline
 from checker.checks.base import fmt_moment, violation
 from checker.engine import run_check
 from checker.evidence.load import evidence_from_records
-from tests.conftest import one_rule_pack
+from tests.conftest import FOI_DEADLINE, one_rule_pack
 
 
 def reference_violations(  # the pre-issue-7 per-row implementation; only the column inputs became lists
@@ -141,16 +141,7 @@ def test_foi_restart_exclusion_and_extension_notes_match(monkeypatch: pytest.Mon
         {**base, "id": "Y6", "received_at": "2022-03-07", "third_party_from": "2022-03-14", "third_party_to": "2022-03-28", "replied_at": "2022-05-30"},
         {**base, "id": "Y7", "received_at": "2022-03-07", "replied_at": ""},  # overdue
     ]
-    check = {
-        "type": "deadline",
-        "start": "received_at",
-        "end": "replied_at",
-        "within": {"working_days": 20},
-        "restart": "corrected_at",
-        "exclude": [["third_party_from", "third_party_to"]],
-        "extension": {"working_days": 20},
-    }
-    new, old = _both("foi_request", check, records, dt.date(2023, 3, 1), monkeypatch)
+    new, old = _both("foi_request", FOI_DEADLINE, records, dt.date(2023, 3, 1), monkeypatch)
     assert {v["record_id"] for v in new} == {"Y1", "Y2", "Y3", "Y4", "Y5", "Y6", "Y7"}
     assert any("延期无效" in v["message"] for v in new) and any("含经批准延期" in v["message"] for v in new)
     assert new == old

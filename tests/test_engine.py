@@ -11,6 +11,7 @@ from checker.calendar import default_calendar
 from checker.engine import run_check
 from checker.evidence.load import evidence_from_records
 from checker.rulepack import RulePack
+from tests.conftest import FOI_DEADLINE
 from tests.conftest import one_rule_pack as _pack
 
 
@@ -203,3 +204,50 @@ def test_a_record_without_its_start_date_is_counted_not_judged() -> None:
     assert [v.record_id for v in finding.violations] == ["Y2"]
     alone = _run(_pack(check, "foi_request"), {"foi_request": records["foi_request"][:1]}).findings[0]
     assert (alone.status, alone.measured) == ("not_applicable", {"records": 0, "no_start": 1})
+
+
+def test_third_party_time_within_a_valid_extension_is_not_counted() -> None:
+    """条例 art. 33: the extended period is part of the reply period, so consulting a third party
+    that begins after the original 20 working days but within the extension stops the clock too.
+    Received Mon 2022-03-07: 20 wd end Sat 04-02 (a make-up working day), 40 wd end 05-05; five
+    working days of consultation (04-06..04-12) move the extended deadline to 05-11."""
+    base = {"department": "政治处", "received_at": "2022-03-07", "corrected_at": ""}
+    extended = {"extended": "是", "extension_approved_by": "王某某", "extension_notified_at": "2022-04-01"}
+    records = {
+        "foi_request": [
+            {**base, **extended, "id": "IN-EXT", "third_party_from": "2022-04-06", "third_party_to": "2022-04-12", "replied_at": "2022-05-10"},
+            {**base, **extended, "id": "BEFORE", "third_party_from": "2022-03-14", "third_party_to": "2022-03-18", "replied_at": "2022-05-11"},
+            {**base, **extended, "id": "LATE", "third_party_from": "2022-04-06", "third_party_to": "2022-04-12", "replied_at": "2022-05-12"},
+            # begins after the extended deadline (05-05) has run out: nothing left to stop
+            {**base, **extended, "id": "AFTER", "third_party_from": "2022-05-06", "third_party_to": "2022-05-09", "replied_at": "2022-05-10"},
+            # no extension: the same consultation begins after the clock (04-02) ran out
+            {**base, "id": "NO-EXT", "third_party_from": "2022-04-06", "third_party_to": "2022-04-12", "replied_at": "2022-04-08"},
+        ]
+    }
+    finding = _run(_pack(FOI_DEADLINE, "foi_request"), records).findings[0]
+    assert {v.record_id: v.expected for v in finding.violations} == {
+        "LATE": "不晚于 2022-05-11（20个工作日内（含经批准延期20个工作日））",
+        "AFTER": "不晚于 2022-05-05（20个工作日内（含经批准延期20个工作日））",
+        "NO-EXT": "不晚于 2022-04-02（20个工作日内）",
+    }
+    assert (finding.measured["on_time"], finding.measured["late"]) == (2, 3)
+
+
+def test_same_day_deadlines_need_no_calendar_data() -> None:
+    """N = 0 (当日) is "on or before the start's own day": a year past the calendar data can be
+    judged; N = 1 there still asks for the data (exit 2 via CalendarError)."""
+    from checker.errors import CalendarError
+
+    records = {
+        "consultation": [
+            {"id": "A", "department": "指挥处", "channel": "online_platform", "received_at": "2027-03-06 10:00", "replied_at": "2027-03-06 16:00"},
+            {"id": "B", "department": "指挥处", "channel": "online_platform", "received_at": "2027-03-06 10:00", "replied_at": "2027-03-08 09:00"},
+        ]
+    }
+    finding = _run(_pack({**DEADLINE, "within": {"working_days": 0}}), records, as_of=dt.date(2027, 6, 1), year=2027).findings[0]
+    assert (finding.status, finding.measured["on_time"], finding.measured["late"]) == ("fail", 1, 1)
+    [late] = finding.violations
+    assert (late.record_id, late.expected) == ("B", "不晚于 2027-03-06（当日内）")
+    assert late.message.endswith("应不晚于 2027-03-06，实际答复时间 2027-03-08 09:00，超期 2 天")
+    with pytest.raises(CalendarError):
+        _run(_pack(DEADLINE), records, as_of=dt.date(2027, 6, 1), year=2027)

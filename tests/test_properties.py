@@ -181,8 +181,11 @@ def test_deadline_units_from_a_moment(moment: dt.datetime, n: int) -> None:
 def test_days_outside_the_calendar_data_are_errors_not_guesses(day: dt.date, n: int) -> None:
     with pytest.raises(CalendarError, match="覆盖范围"):
         CAL.is_workday(day)
-    with pytest.raises(CalendarError, match="覆盖范围"):
-        CAL.deadline(day, n, "working_days")
+    if n == 0:  # 当日: the day itself, which needs no data (DESIGN.md: N = 0 is "on or before D")
+        assert CAL.deadline(day, n, "working_days") == day
+    else:
+        with pytest.raises(CalendarError, match="覆盖范围"):
+            CAL.deadline(day, n, "working_days")
     with pytest.raises(CalendarError, match="覆盖范围"):
         CAL.working_days_between(day, CAL.first)
 

@@ -88,6 +88,9 @@ def test_every_shipped_ledger_parses_and_an_empty_ledger_is_overdue_after_the_ye
         ("按季度", "2022-12-30", "", "pass"),
         ("新规出台后1个月内", "2022-04-12", "2022-03-10", "fail"),  # due 2022-04-10
         ("新规出台后1个月内", "", "2022-12-20", "pending"),  # due 2023-01-20, as of 2023-01-15
+        # no trigger date: no due date the review can check, so never 通过 (done or not)
+        ("新规出台后1个月内", "2022-04-01", "", "pending"),
+        ("新规出台后1个月内", "", "", "pending"),
     ],
 )
 def test_time_node_kinds(zwgk, tmp_path: Path, due: str, completed: str, trigger: str, status: str) -> None:
@@ -100,6 +103,38 @@ def test_time_node_kinds(zwgk, tmp_path: Path, due: str, completed: str, trigger
     )
     zwgk("check", ev, "--rules", "songjiang-psb-2022", "--year", "2022", "--as-of", "2023-01-15", "--format", "json", "--out", tmp_path / "out")
     assert _finding(tmp_path / "out", RULE)["status"] == status
+
+
+def test_relative_nodes_count_working_days_by_the_runs_calendar(zwgk, tmp_path: Path) -> None:
+    """--calendar overrides apply to task time nodes as to every other working-day deadline:
+    3 working days after Fri 2022-09-30 end Mon 10-10, or Tue 10-11 if 10-10 is a holiday."""
+    ev = tmp_path / "ev"
+    ev.mkdir()
+    (ev / "tasks.csv").write_text(
+        "编号,任务分解表,任务内容,牵头单位,时间节点,完成日期,佐证材料,触发日期\n"
+        "T-1,2022年度上海市公安局松江分局政务公开工作任务分解表,首次解读,指挥处,文件公开后3个工作日内,2022-10-11,解读链接,2022-09-30\n",
+        encoding="utf-8",
+    )
+    overrides = tmp_path / "calendar.yaml"
+    overrides.write_text("2022:\n  holidays:\n    测试假日: [2022-10-10]\n", encoding="utf-8")
+    args = ("check", ev, "--rules", "songjiang-psb-2022", "--year", "2022", "--as-of", "2023-01-15", "--format", "json")
+    zwgk(*args, "--out", tmp_path / "plain")
+    late = _finding(tmp_path / "plain", RULE)
+    assert (late["status"], late["violations"][0]["expected"]) == ("fail", "文件公开后3个工作日内（自文件公开之日起算）：触发日期 2022-09-30（不晚于 2022-10-10）")
+    zwgk(*args, "--calendar", overrides, "--out", tmp_path / "overridden")
+    assert _finding(tmp_path / "overridden", RULE)["status"] == "pass"
+
+
+def test_a_trigger_past_the_calendar_data_names_the_row(zwgk, tmp_path: Path) -> None:
+    ev = tmp_path / "ev"
+    ev.mkdir()
+    (ev / "tasks.csv").write_text(
+        "编号,任务分解表,任务内容,时间节点,完成日期,佐证材料,触发日期\nT-1,2022年度上海市公安局松江分局政务公开工作任务分解表,一项任务,文件公开后3个工作日内,,,2031-03-02\n",
+        encoding="utf-8",
+    )
+    result = zwgk("check", ev, "--rules", "songjiang-psb-2022", "--year", "2022", "--out", tmp_path / "out")
+    assert result.code == 2 and "Traceback" not in result.err
+    assert "tasks.csv 第2行 G列（触发日期）：" in result.err and "超出工作日历数据的覆盖范围" in result.err
 
 
 def test_an_unknown_time_node_exits_2_naming_the_row(zwgk, tmp_path: Path) -> None:

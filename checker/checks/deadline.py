@@ -168,21 +168,20 @@ def evaluate(check: DeadlineCheck, frame: pl.DataFrame, ctx: EvalContext, spec: 
         end_moment = work.get_column("__end").cast(pl.Datetime("us"))
         late = (end_moment > deadline_moment).fill_null(False)
     else:
-        if unit == "working_days":
+        if unit == "working_days" and amount == 0 and not check.exclude and not check.extension:
+            deadline_days = start_days  # 当日: on or before the start's own day, whatever day it is
+        elif unit == "working_days":
             require_covered(cal, work, "__sd", spec, check.start)
-            n = pl.repeat(amount, work.height, dtype=pl.Int64, eager=True)
-            for i in range(len(check.exclude)):
-                # An interval only stops the clock if it begins before the clock has run out.
-                running = cal.add_working_days_vec(start_days, n)
-                n = n + _excluded_working_days(cal, work, i, start_days, running, spec, check)
-            base = cal.add_working_days_vec(start_days, n)
+            base = _working_deadline(cal, work, start_days, amount, spec, check)
             deadline_days = base
             if check.extension:
                 flag = work.get_column("__ext_flag").fill_null(False)
                 approved = work.get_column("__ext_approved")
                 notified = work.get_column("__ext_notified").cast(pl.Int64).fill_null(BEYOND)
                 valid = flag & approved & (notified <= base)
-                extended = cal.add_working_days_vec(start_days, n + check.extension.working_days)
+                # The extended period is part of the reply period: third-party time that begins
+                # within it is not counted either (art. 33), as it is not within the original one.
+                extended = _working_deadline(cal, work, start_days, amount + check.extension.working_days, spec, check)
                 deadline_days = _where(valid, extended, base)
                 extra_note = (
                     pl.DataFrame({"invalid": flag & ~valid, "approved": approved, "valid": valid})
@@ -258,6 +257,18 @@ def require_covered(cal, work: pl.DataFrame, column: str, spec: KindSpec, field:
         raise CalendarError([*places, f"共 {int(bad.sum())} 条记录的日期超出覆盖范围。{OVERRIDES_HINT}。"])
 
 
+def _working_deadline(  # type: ignore[no-untyped-def]
+    cal, work: pl.DataFrame, start_days: pl.Series, amount: int, spec: KindSpec, check: DeadlineCheck
+) -> pl.Series:
+    """The last day of `amount` working days after each start, not counting the working days of
+    an excluded interval that begins before the clock (as it stands) has run out."""
+    n = pl.repeat(amount, work.height, dtype=pl.Int64, eager=True)
+    for i in range(len(check.exclude)):
+        running = cal.add_working_days_vec(start_days, n)
+        n = n + _excluded_working_days(cal, work, i, start_days, running, spec, check)
+    return cal.add_working_days_vec(start_days, n)
+
+
 def _excluded_working_days(  # type: ignore[no-untyped-def]
     cal, work: pl.DataFrame, i: int, start_days: pl.Series, running: pl.Series, spec: KindSpec, check: DeadlineCheck
 ) -> pl.Series:
@@ -328,7 +339,7 @@ def _violations(
     end_days = sub.get_column("__ed").cast(pl.Int64).fill_null(0)
     # Overrun in working days where the end day is inside the calendar data, else in days.
     if within.unit == "working_days":
-        in_calendar = is_late & (end_days <= cal.last_epoch)
+        in_calendar = is_late & ~cal.uncovered(due_days) & ~cal.uncovered(end_days)  # (当日 needs no calendar)
     else:
         in_calendar = pl.repeat(False, sub.height, dtype=pl.Boolean, eager=True)
     overrun = _where(is_late, end_days - _where(is_late, due_days, pl.repeat(0, sub.height, dtype=pl.Int64, eager=True)), pl.repeat(0, sub.height, dtype=pl.Int64, eager=True))

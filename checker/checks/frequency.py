@@ -101,9 +101,10 @@ def _window_index(day: pl.Expr, per: str, year: int) -> pl.Expr:
 
 
 def _idle(ctx: EvalContext, window: Window) -> bool:
-    """A window without any working day (only weeks can be)."""
-    before = window.start - dt.timedelta(days=1)
-    return ctx.calendar.working_days_between(before, window.end) == 0
+    """A window without any working day (only weeks can be). Asks only about the window's own
+    days, so the calendar's first covered year has its first week judged too."""
+    days = (window.end - window.start).days + 1
+    return not any(ctx.calendar.is_workday(window.start + dt.timedelta(days=k)) for k in range(days))
 
 
 def evaluate(check: FrequencyCheck, frame: pl.DataFrame, ctx: EvalContext, spec: KindSpec) -> Outcome:

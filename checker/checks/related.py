@@ -181,7 +181,7 @@ def _due(check: RelatedCheck, work: pl.DataFrame, ctx: EvalContext, spec: KindSp
     if unit == "months":
         return work.select(start.cast(pl.Date).dt.offset_by(f"{amount}mo").cast(pl.Int64).alias("d")).to_series()
     days = work.select(start.cast(pl.Date).cast(pl.Int64).alias("__sd"), "_file", "_sheet", "_row")
-    if unit == "days":
+    if unit == "days" or amount == 0:  # (0 working days, 当日: the start's own day, no calendar needed)
         return days.get_column("__sd") + amount
     require_covered(ctx.calendar, days, "__sd", spec, check.start)
     return ctx.calendar.add_working_days_vec(days.get_column("__sd"), amount).alias("d")

@@ -11,9 +11,11 @@ What it does
                                                    each quarter was on time is the job of the pack's
                                                    ``frequency`` rules on the activity ledger;
     continuous  (长期坚持, 实时)                   progress evidence dated within the plan year;
-    relative    (新规出台后1个月内)                completed within the offset after ``trigger_at``; a
-                                                   task without a trigger date has no due date yet and
-                                                   is counted as ``no_trigger`` (listed, never passed).
+    relative    (新规出台后1个月内)                completed within the offset after ``trigger_at``
+                                                   (working days by the run's calendar, --calendar
+                                                   included); a task without a trigger date has no
+                                                   due date the review can check: it is counted as
+                                                   ``no_trigger`` and keeps the finding from passing.
 
     A completed task must name its evidence (佐证材料). The plan year is ``plan_year`` if the rule
     gives it, else the first year written in the task's ``plan`` (2022年度…), else the review
@@ -24,7 +26,8 @@ What it does
 Statuses
     pass: every task in scope done on time with evidence. fail: a task late, overdue at the
     as-of date (no completion date after its due date), done outside its window, or done without
-    evidence. pending: the rest are not yet due. not_applicable: no tasks in scope.
+    evidence. pending: nothing failed, but tasks are not yet due or lack their trigger date.
+    not_applicable: no tasks in scope.
 
 Example (PASS / FAIL)::
 
@@ -38,16 +41,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import polars as pl
 from pydantic import Field
 
 from checker.checks.base import EvalContext, Outcome, StrictModel, status_of, violation
-from checker.errors import EvidenceError
+from checker.errors import CalendarError, EvidenceError
 from checker.evidence.load import location
 from checker.evidence.schema import KindSpec
 from checker.timenodes import TimeNode, TimeNodeError, parse_time_node
+
+if TYPE_CHECKING:
+    from checker.calendar import WorkCalendar
 
 _YEAR_IN_PLAN = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
@@ -72,8 +78,9 @@ def plan_year_of(plan: str | None, check: TaskDueCheck, review_year: int) -> int
     return int(match[1]) if match else review_year
 
 
-def _window(node: TimeNode, plan_year: int, trigger: dt.date | None) -> tuple[dt.date | None, dt.date | None, str]:
-    """(not before, due, what is expected in words); due None: no trigger date yet."""
+def _window(node: TimeNode, plan_year: int, trigger: dt.date | None, calendar: WorkCalendar) -> tuple[dt.date | None, dt.date | None, str]:
+    """(not before, due, what is expected in words); due None: no trigger date yet. Working days
+    follow `calendar` (the run's, with any --calendar overrides)."""
     if node.kind == "once":
         return node.not_before, node.due, node.describe()
     if node.kind == "recurring":
@@ -83,7 +90,7 @@ def _window(node: TimeNode, plan_year: int, trigger: dt.date | None) -> tuple[dt
         return dt.date(plan_year, 1, 1), dt.date(plan_year, 12, 31), f"{node.describe()}：{plan_year}年内有进展佐证"
     if trigger is None:
         return None, None, node.describe()
-    due = node.due_after(trigger)
+    due = node.due_after(trigger, calendar)
     due_day = due.date() if isinstance(due, dt.datetime) else due
     return None, due_day, f"{node.describe()}：触发日期 {trigger.isoformat()}"
 
@@ -104,9 +111,12 @@ def evaluate(check: TaskDueCheck, frame: pl.DataFrame, ctx: EvalContext, spec: K
             try:
                 nodes[key] = parse_time_node(r["due"], plan_year)
             except TimeNodeError as exc:
-                raise EvidenceError(f"{location(r['_file'], r['_sheet'], r['_row'], '时间节点')}：{exc.problems[0]}") from None
+                raise EvidenceError(f"{_place(ctx, r, 'due', '时间节点')}：{exc.problems[0]}") from None
         node = nodes[key]
-        start, due, expected = _window(node, plan_year, r["trigger_at"])
+        try:
+            start, due, expected = _window(node, plan_year, r["trigger_at"], ctx.calendar)
+        except CalendarError as exc:
+            raise CalendarError(f"{_place(ctx, r, 'trigger_at', '触发日期')}：{exc.problems[0]}") from None
         done: dt.date | None = r["completed_at"]
         unit = r["lead_unit"] or r["units"]
         if due is None:
@@ -140,7 +150,16 @@ def evaluate(check: TaskDueCheck, frame: pl.DataFrame, ctx: EvalContext, spec: K
     if by_unit:
         measured["by_unit"] = dict(sorted(by_unit.items()))
     decided = counts["tasks"] - counts["pending"] - counts["no_trigger"]
-    return Outcome(status_of(failed=len(violations), pending=counts["pending"], decided=decided), measured, violations)
+    # A task without its trigger date has no due date the review can check: it keeps the finding
+    # from passing (待到期 when nothing failed) until the date is filled in.
+    waiting = counts["pending"] + counts["no_trigger"]
+    return Outcome(status_of(failed=len(violations), pending=waiting, decided=decided), measured, violations)
+
+
+def _place(ctx: EvalContext, r: dict, field: str, label: str) -> str:  # type: ignore[type-arg]
+    """The row's place, with the field's column letter where the file has one."""
+    letter = next((f.letter(field) for f in ctx.evidence.files if (f.file, f.sheet) == (r["_file"], r["_sheet"])), None)
+    return location(r["_file"], r["_sheet"], r["_row"], label, letter)
 
 
 def _judge(done: dt.date | None, start: dt.date | None, due: dt.date, has_evidence: bool, as_of: dt.date) -> str | None:
