@@ -243,7 +243,7 @@ def test_references_are_checked_only_when_the_referenced_kind_is_provided(tmp_pa
         ("consultations.yaml", "# 只有注释\n".encode(), "consultations.yaml：文件中没有记录（未填写的模板请移出台账目录）"),
         ("consultations.json", b"[]", "consultations.json：文件中没有记录（未填写的模板请移出台账目录）"),
         ("consultations.json", b'{"id": 1}', "consultations.json：应为记录列表（每条记录一个映射），实际是 映射"),
-        ("consultations.json", b"[1, 2", "consultations.json：JSON 语法错误（第 1 行第 6 列：Expecting ',' delimiter）"),
+        ("consultations.json", b"[1, 2", "consultations.json：JSON 语法错误（第 1 行第 6 列：缺少逗号“,”）"),
         (
             "consultations.json",
             '[{"id": "C-1", "department": "指挥处", "channel": "网站留言", "received_at": "2022-03-05", "replied_at": null}, ["x"]]'.encode(),
@@ -338,7 +338,7 @@ def test_yaml_rows_are_the_lines_where_records_start(tmp_path: Path) -> None:
     )
     assert _problems(tmp_path) == [
         "facts.yaml 第5行 字段“year”：无法识别的年度 “二〇二一”（应为四位年份，如 2022）",
-        "facts.yaml 第5行 字段“value”：无法识别的数值 “百分之四”",
+        "facts.yaml 第5行 字段“value”：无法识别的数值 “百分之四”（应为数字，如 4.5；百分比可写作 4.5%；千位分隔符只能写作 1,234）",
     ]
 
 
@@ -348,6 +348,47 @@ def test_yaml_dates_meet_the_cell_parser_not_pyyaml(tmp_path: Path) -> None:
         "activities.yaml 第1行 字段“date”：无法识别的日期 “2022-13-05”（应为 2022-03-05、2022/3/5、2022.3.5 或 2022年3月5日 等格式，"
         "可带时间 14:30 或 14时30分；日期须真实存在，时间不超过 23:59）"
     ]
+
+
+def test_yaml_and_json_values_are_read_as_written(tmp_path: Path) -> None:
+    """YAML 1.1 and JSON would rewrite values on the way in (0012 → 10 as octal, 1:20 → 80,
+    NO → False, 2020.10 → 2020.1, a 20-digit id rounded to a float); cells are typed from the
+    text as written, as in a CSV."""
+    (tmp_path / "tasks.yaml").write_text(
+        "- {id: 0012, plan: 2020年度任务分解表, item: 一项任务, lead_unit: NO, due: 2020.10, completed_at: 2020-10-20}\n"
+        "- {id: 1:20, plan: 2020年度任务分解表, item: 另一项, lead_unit: on, due: 2020.6, completed_at: ~}\n"
+        "- {id: 0x1F, plan: 2020年度任务分解表, item: 第三项, lead_unit: 1_000, due: 全年, completed_at: }\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "facts.json").write_text(
+        '[{"id": 12345678901234567890, "key": "appraisal_weight_percent", "year": 2022, "value": 4.50, "department": "政治处"},'
+        ' {"id": 1.0, "key": "appraisal_weight_percent", "year": 2021, "value": 1e2, "department": "政治处"}]',
+        encoding="utf-8",
+    )
+    evidence = load_evidence(tmp_path)
+    tasks = evidence.frames["task"]
+    assert tasks.get_column("id").to_list() == ["0012", "1:20", "0x1F"]
+    assert tasks.get_column("lead_unit").to_list() == ["NO", "on", "1_000"]
+    assert tasks.get_column("due").to_list() == ["2020.10", "2020.6", "全年"]
+    assert tasks.get_column("completed_at").to_list() == [dt.date(2020, 10, 20), None, None]
+    facts = evidence.frames["fact"]
+    assert facts.get_column("id").to_list() == ["12345678901234567890", "1.0"]
+    assert facts.get_column("value").to_list() == [4.5, 100.0]
+
+
+@pytest.mark.parametrize(
+    ("cell", "problem"),
+    [("inf", "“inf”"), ("NaN", "“NaN”"), ("-Infinity", "“-Infinity”"), ("4,5", "“4,5”"), ("1,23", "“1,23”")],
+)
+def test_numbers_that_are_not_finite_or_have_a_stray_comma_are_refused(tmp_path: Path, cell: str, problem: str) -> None:
+    (tmp_path / "facts.csv").write_text(f'编号,指标,年度,数值,责任部门\nF-1,考核权重,2022,"{cell}",政治处\n', encoding="utf-8")
+    assert _problems(tmp_path) == [f"facts.csv 第2行 D列（数值）：无法识别的数值 {problem}（应为数字，如 4.5；百分比可写作 4.5%；千位分隔符只能写作 1,234）"]
+
+
+def test_thousands_separators_and_percent_signs_are_read(tmp_path: Path) -> None:
+    rows = ["F-1,考核权重,2022,\"1,234.5\",政治处", "F-2,考核权重,2021,4.5%,政治处", "F-3,考核权重,2020,\"-12,000\",政治处"]
+    (tmp_path / "facts.csv").write_text("编号,指标,年度,数值,责任部门\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert load_evidence(tmp_path).frames["fact"].get_column("value").to_list() == [1234.5, 4.5, -12000.0]
 
 
 def test_many_problems_in_one_column_are_summarised(tmp_path: Path) -> None:

@@ -621,9 +621,9 @@ def _read_records(file: Path, rel: str, kind: str) -> SourceTable:
     if file.suffix.lower() == ".json":
         data, line_of = _load_json(file, rel), None
     else:
-        from checker.yamlio import TextDatesLoader, parse_yaml, read_text
+        from checker.yamlio import TextScalarsLoader, parse_yaml, read_text
 
-        data, line_map = parse_yaml(read_text(file, error=EvidenceError, where=rel), rel, error=EvidenceError, loader_class=TextDatesLoader)
+        data, line_map = parse_yaml(read_text(file, error=EvidenceError, where=rel), rel, error=EvidenceError, loader_class=TextScalarsLoader)
         line_of = line_map.line_of
     prefix: tuple[Any, ...] = ()
     if isinstance(data, dict) and len(data) == 1 and isinstance(next(iter(data.values())), list):
@@ -649,15 +649,37 @@ def _load_json(file: Path, rel: str) -> Any:
     except UnicodeDecodeError as exc:
         raise EvidenceError(f"{rel}：JSON 文件必须是 UTF-8 编码（第 {exc.start} 字节处无法按 UTF-8 解码）") from None
     try:
-        return json.loads(text, object_pairs_hook=_json_object, parse_constant=_json_constant)
+        # Numbers stay the text they are written as (an id 12345678901234567890 or a value
+        # 1e400 is not rounded to a float on the way in); cells are typed from text, as in a CSV.
+        return json.loads(text, object_pairs_hook=_json_object, parse_constant=_json_constant, parse_float=_JsonNumber, parse_int=_JsonNumber)
     except json.JSONDecodeError as exc:
-        raise EvidenceError(f"{rel}：JSON 语法错误（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）") from None
+        raise EvidenceError(f"{rel}：JSON 语法错误（第 {exc.lineno} 行第 {exc.colno} 列：{_json_problem_zh(exc.msg)}）") from None
     except _JsonRefused as exc:
         raise EvidenceError(f"{rel}：{exc}") from None
     except RecursionError:
         raise EvidenceError(f"{rel}：JSON 嵌套过深（台账记录应为一层：[{{\"字段\": 值}}, ...]）") from None
-    except ValueError as exc:  # an integer of more than 4300 digits
-        raise EvidenceError(f"{rel}：JSON 中有位数过多的数字，无法读取（{str(exc).split(':')[0]}）") from None
+
+
+class _JsonNumber(str):
+    """A JSON number, kept as the text it is written as (and still known to be a number)."""
+
+
+_JSON_PROBLEMS = (  # json.JSONDecodeError.msg, by its start
+    ("Expecting value", "此处应为一个值（文本要加双引号；不能有多余的逗号）"),
+    ("Expecting property name enclosed in double quotes", "此处应为用双引号括起的字段名（不能用单引号；最后一项后不能有逗号）"),
+    ("Expecting ',' delimiter", "缺少逗号“,”"),
+    ("Expecting ':' delimiter", "缺少冒号“:”"),
+    ("Unterminated string", "文本缺少结束的双引号"),
+    ("Invalid control character", "文本中有不允许的控制字符（换行请写作 \\n）"),
+    ("Invalid \\uXXXX escape", "\\u 转义格式不对（应为 \\u 加四位十六进制数）"),
+    ("Invalid \\escape", "文本中有无效的反斜杠转义（反斜杠请写作 \\\\）"),
+    ("Extra data", "JSON 数据结束后还有多余的内容（整个文件应为一个列表 [...]）"),
+    ("Illegal trailing comma", "最后一项之后不能有逗号"),
+)
+
+
+def _json_problem_zh(message: str) -> str:
+    return next((words for start, words in _JSON_PROBLEMS if message.startswith(start)), f"解析器的原始提示：{message}")
 
 
 class _JsonRefused(ValueError):
@@ -719,7 +741,8 @@ def _value(record: dict[Any, Any], header: str) -> Any:
 
 
 def _type_zh(value: Any) -> str:
-    return {dict: "映射", list: "列表", str: "文本", int: "数字", float: "数字", bool: "是/否值"}.get(type(value), type(value).__name__)
+    types = {dict: "映射", list: "列表", str: "文本", int: "数字", float: "数字", bool: "是/否值", type(None): "空值", _JsonNumber: "数字"}
+    return types.get(type(value), "其他值")
 
 
 def evidence_from_records(data: dict[str, list[dict[str, Any]]], label: str) -> EvidenceSet:

@@ -184,11 +184,22 @@ def parse_year(col: pl.Expr) -> pl.Expr:
 
 
 def parse_int(col: pl.Expr) -> pl.Expr:
-    return clean(col).str.replace(r"\.0+$", "").str.replace_all(",", "", literal=True).cast(pl.Int64, strict=False)
+    """A whole number ("12.0" from a spreadsheet too); commas only as thousands separators."""
+    return _thousands(clean(col).str.replace(r"\.0+$", "")).cast(pl.Int64, strict=False)
+
+
+def _thousands(text: pl.Expr) -> pl.Expr:
+    """Thousands separators removed (1,234.5); any other comma (4,5: a decimal comma or a typo,
+    which read as 45 would be a silent error) makes the cell unreadable."""
+    grouped = text.str.contains(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
+    return pl.when(text.str.contains(",", literal=True) & ~grouped).then(None).otherwise(text.str.replace_all(",", "", literal=True))
 
 
 def parse_float(col: pl.Expr) -> pl.Expr:
-    return clean(col).str.replace(r"\s*[%％]$", "").str.replace_all(",", "", literal=True).cast(pl.Float64, strict=False)
+    """A finite number; "4.5%" is 4.5; commas only as thousands separators. NaN and infinity
+    ("nan", "inf", which the cast accepts) are not values a ledger can mean: unreadable."""
+    value = _thousands(clean(col).str.replace(r"\s*[%％]$", "")).cast(pl.Float64, strict=False)
+    return pl.when(value.is_finite()).then(value).otherwise(None)
 
 
 def parse_field(col: pl.Expr, spec: FieldSpec) -> pl.Expr:
@@ -241,8 +252,8 @@ def problem_text(spec: FieldSpec, raw: str) -> str:
         case "year":
             return f"无法识别的年度 “{raw}”（应为四位年份，如 2022）"
         case "int":
-            return f"无法识别的整数 “{raw}”"
+            return f"无法识别的整数 “{raw}”（应为整数，如 12；千位分隔符只能写作 1,234）"
         case "float":
-            return f"无法识别的数值 “{raw}”"
+            return f"无法识别的数值 “{raw}”（应为数字，如 4.5；百分比可写作 4.5%；千位分隔符只能写作 1,234）"
         case _:
             return f"无法识别的值 “{raw}”"
