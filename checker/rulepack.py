@@ -133,6 +133,7 @@ _PYDANTIC_ZH = {
     "int_from_float": "应为整数，实际是 “{input}”",
     "float_type": "应为数字",
     "float_parsing": "应为数字，实际是 “{input}”",
+    "finite_number": "应为有限的数字（不能是 .nan 或 .inf）",
     "bool_type": "应为 true 或 false",
     "bool_parsing": "应为 true 或 false，实际是 “{input}”",
     "list_type": "应为列表",

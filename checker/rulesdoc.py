@@ -133,6 +133,16 @@ def _check_models() -> dict[str, type[BaseModel]]:
 def _catalogue() -> str:
     models = _check_models()
     lines = ["## 检查类型", "", "每条规则有一个 `check`，`type` 决定检查类型。参数表由参数模型生成，说明取自各模块的文档。", ""]
+    lines += [
+        (
+            "字段类型：筛选条件（`where`、`numerator`、`other_where`）的值须与字段类型一致：文本和选项写文本（像数字的文本加引号，如 "
+            "`\"1\"`），是/否字段写 `true` / `false`，年度、整数、数值字段写不带引号的数字；日期字段不能按值筛选，只能写 "
+            "`{empty: true}` / `{empty: false}`（按日期限定规则用 `effective_from` / `effective_to`）；取值列表不能为空。检查参数中的"
+            "日期字段（`start`、`end`、`date` 等）须是日期或日期时间字段，延期标记须是是/否字段，`related` 两边的对应字段须同一类型。"
+            "不符的规则文件在加载时报错（退出码 2），不会静默地选不中记录。"
+        ),
+        "",
+    ]
     lines += [f"- [`{name}`](#check-{name})：{_summary(module.__doc__)}" for name, module in MODULES.items()]
     for name, module in MODULES.items():
         lines += ["", f'<a id="check-{name}"></a>', f"### `{name}`", ""]

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from checker.evidence.schema import KindSpec
+from checker.evidence.schema import TYPE_LABELS, KindSpec
 
 if TYPE_CHECKING:
     from checker.calendar import WorkCalendar
@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 
 
 class StrictModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # allow_inf_nan=False: YAML's .nan / .inf are not bounds a rule can mean (min: .nan passed
+    # every value, since no comparison with NaN is true).
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 Scalar = str | int | float | bool
@@ -52,7 +54,7 @@ class Condition(StrictModel):
     not_: Scalar | list[Scalar] | None = Field(default=None, alias="not")
     empty: bool | None = None
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
 
 FilterValue = Scalar | list[Scalar] | Condition
@@ -60,15 +62,14 @@ Where = dict[str, FilterValue]
 
 
 def where_problems(where: Where, spec: KindSpec) -> list[str]:
-    """Unknown fields or enum values in a where-filter, in Chinese."""
+    """Unknown fields, enum values, and values of the wrong type in a where-filter, in Chinese
+    (a value of another type than the column would match nothing, or fail inside polars)."""
     problems = []
     for name, value in where.items():
         if not spec.has_field(name):
             problems.append(f"筛选条件中的字段 “{name}” 不属于 {spec.name}（{spec.label}）")
             continue
         f = spec.field(name)
-        if f.type != "enum":
-            continue
         values: list[Any] = []
         if isinstance(value, list):
             values = value
@@ -76,17 +77,68 @@ def where_problems(where: Where, spec: KindSpec) -> list[str]:
             values = value.not_ if isinstance(value.not_, list) else ([value.not_] if value.not_ is not None else [])
         else:
             values = [value]
-        allowed = [v for v, _ in f.values]
-        for v in values:
-            if v not in allowed:
-                problems.append(f"字段 “{name}” 没有取值 “{v}”（可选：{'、'.join(allowed)}）")
+        if isinstance(value, list) and not value:
+            problems.append(f"筛选条件中的字段 “{name}”（{f.label}）的取值列表为空，不会选中任何记录")
+            continue
+        if f.type in ("date", "datetime"):
+            if values:
+                problems.append(
+                    f"筛选条件中的字段 “{name}”（{f.label}）类型为{TYPE_LABELS[f.type]}，不能按值筛选：只能写 {{empty: true}} 或 {{empty: false}}；"
+                    "按日期范围限定规则请用 effective_from / effective_to"
+                )
+            continue
+        if f.type == "enum":
+            allowed = [v for v, _ in f.values]
+            problems += [f"字段 “{name}” 没有取值 “{v}”（可选：{'、'.join(allowed)}）" for v in values if v not in allowed]
+            continue
+        wrong = [v for v in values if not _fits(v, f.type)]
+        if wrong:
+            problems.append(
+                f"筛选条件中的字段 “{name}”（{f.label}）类型为{TYPE_LABELS[f.type]}，值 {'、'.join(_shown(v) for v in wrong)} 与之不符"
+                f"（{_WHERE_HINTS[f.type]}）"
+            )
     return problems
 
 
-def field_problems(names: list[str | None], spec: KindSpec, role: str = "") -> list[str]:
-    return [
-        f"{role}字段 “{n}” 不属于 {spec.name}（{spec.label}）" for n in names if n is not None and not spec.has_field(n)
-    ]
+_WHERE_HINTS = {
+    "text": "文本值请加引号，如 \"1\"",
+    "bool": "写作 true 或 false",
+    "int": "写作不带引号的整数，如 2021",
+    "year": "写作不带引号的四位年份，如 2021",
+    "float": "写作不带引号的数字，如 4.5",
+}
+
+
+def _fits(value: Any, field_type: str) -> bool:
+    if field_type == "bool":
+        return isinstance(value, bool)
+    if field_type in ("int", "year"):
+        return isinstance(value, int) and not isinstance(value, bool)
+    if field_type == "float":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return isinstance(value, str)
+
+
+def _shown(value: Any) -> str:
+    return f"“{value}”" if isinstance(value, str) else ("true" if value is True else "false" if value is False else str(value))
+
+
+DATE_TYPES = ("date", "datetime")
+
+
+def field_problems(names: list[str | None], spec: KindSpec, role: str = "", types: tuple[str, ...] | None = None) -> list[str]:
+    """Fields a check names that the kind does not have, or (with `types`) of another type."""
+    problems = []
+    for n in names:
+        if n is None:
+            continue
+        if not spec.has_field(n):
+            problems.append(f"{role}字段 “{n}” 不属于 {spec.name}（{spec.label}）")
+        elif types is not None and spec.field(n).type not in types:
+            f = spec.field(n)
+            wanted = "或".join(dict.fromkeys(TYPE_LABELS[t] for t in types))
+            problems.append(f"{role}字段 “{n}”（{f.label}）类型为{TYPE_LABELS[f.type]}，这里需要{wanted}类型的字段")
+    return problems
 
 
 def where_expr(where: Where) -> pl.Expr:

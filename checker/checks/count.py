@@ -31,6 +31,7 @@ import polars as pl
 from pydantic import Field, field_validator, model_validator
 
 from checker.checks.base import (
+    DATE_TYPES,
     EvalContext,
     Outcome,
     StrictModel,
@@ -68,7 +69,7 @@ class CountCheck(StrictModel):
         return any(v is not None and _FULL_DATE.match(v) for v in (self.from_, self.by))
 
     def problems(self, spec: KindSpec) -> list[str]:
-        return field_problems([self.date], spec)
+        return field_problems([self.date], spec, types=DATE_TYPES)
 
     def window(self, year: int) -> tuple[dt.date, dt.date]:
         return (_on(self.from_, year) if self.from_ else dt.date(year, 1, 1), _on(self.by, year) if self.by else dt.date(year, 12, 31))

@@ -25,6 +25,7 @@ import polars as pl
 from pydantic import Field, field_validator
 
 from checker.checks.base import (
+    DATE_TYPES,
     EvalContext,
     Outcome,
     StrictModel,
@@ -48,7 +49,7 @@ class DateByCheck(StrictModel):
     _md = field_validator("due")(month_day)
 
     def problems(self, spec: KindSpec) -> list[str]:
-        return field_problems([self.date, self.covers], spec)
+        return field_problems([self.date], spec, types=DATE_TYPES) + field_problems([self.covers], spec, types=("year", "int"))
 
     def describe(self, spec: KindSpec) -> str:
         month, day = (int(x) for x in self.due.split("-"))

@@ -32,10 +32,11 @@ import datetime as dt
 from typing import Any, Literal
 
 import polars as pl
-from pydantic import Field, model_validator
+from pydantic import Field, StrictInt, model_validator
 
 from checker.calendar import BEYOND, UNIT_LABELS, from_epoch_day
 from checker.checks.base import (
+    DATE_TYPES,
     EvalContext,
     Outcome,
     StrictModel,
@@ -52,10 +53,12 @@ from checker.evidence.schema import KindSpec
 class Within(StrictModel):
     """A period: exactly one of working days, calendar days, hours or months."""
 
-    working_days: int | None = Field(default=None, description="工作日数（起算日不计入；0 表示当日）")
-    days: int | None = Field(default=None, description="自然日数（日、天）")
-    hours: int | None = Field(default=None, description="小时数（精确到分钟）")
-    months: int | None = Field(default=None, description="月数（月末对齐）")
+    # Strict: `working_days: true` is not 1. The upper bounds (ten years) only keep a typo from
+    # overflowing the date arithmetic (hours: 99999999999999 wrapped to the year -208941).
+    working_days: StrictInt | None = Field(default=None, le=2500, description="工作日数（起算日不计入；0 表示当日）")
+    days: StrictInt | None = Field(default=None, le=3660, description="自然日数（日、天）")
+    hours: StrictInt | None = Field(default=None, le=87840, description="小时数（精确到分钟）")
+    months: StrictInt | None = Field(default=None, le=120, description="月数（月末对齐）")
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Within:
@@ -83,7 +86,7 @@ class Within(StrictModel):
 class Extension(StrictModel):
     """A permitted extension (条例 art. 33: at most 20 working days, approved and notified)."""
 
-    working_days: int = Field(default=20, ge=1, description="经批准可延长的工作日数")
+    working_days: StrictInt = Field(default=20, ge=1, le=2500, description="经批准可延长的工作日数")
     flag: str = Field(default="extended", description="是否延期的字段")
     approved_by: str = Field(default="extension_approved_by", description="延期批准人的字段（须已填写）")
     notified_at: str = Field(default="extension_notified_at", description="延期告知日期的字段（须不晚于原期限）")
@@ -105,11 +108,14 @@ class DeadlineCheck(StrictModel):
         return self
 
     def problems(self, spec: KindSpec) -> list[str]:
-        names: list[str | None] = [self.start, self.end, self.restart]
-        names += [n for pair in self.exclude for n in pair]
+        dates: list[str | None] = [self.start, self.end, self.restart]
+        dates += [n for pair in self.exclude for n in pair]
+        problems = field_problems(dates, spec, types=DATE_TYPES)
         if self.extension:
-            names += [self.extension.flag, self.extension.approved_by, self.extension.notified_at]
-        return field_problems(names, spec)
+            problems += field_problems([self.extension.notified_at], spec, types=DATE_TYPES)
+            problems += field_problems([self.extension.flag], spec, types=("bool",))
+            problems += field_problems([self.extension.approved_by], spec)
+        return problems
 
     def describe(self, spec: KindSpec) -> str:
         start = spec.field(self.start).label

@@ -24,6 +24,7 @@ import polars as pl
 from pydantic import Field
 
 from checker.checks.base import (
+    DATE_TYPES,
     EvalContext,
     Outcome,
     StrictModel,
@@ -48,7 +49,7 @@ class DurationCheck(StrictModel):
     min: MinDays = Field(description="最短期间，如 {days: 30}")
 
     def problems(self, spec: KindSpec) -> list[str]:
-        return field_problems([self.start, self.end], spec)
+        return field_problems([self.start, self.end], spec, types=DATE_TYPES)
 
     def describe(self, spec: KindSpec) -> str:
         return f"{spec.field(self.start).label}至{spec.field(self.end).label}不少于{self.min.days}日"

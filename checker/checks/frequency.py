@@ -33,6 +33,7 @@ import polars as pl
 from pydantic import Field
 
 from checker.checks.base import (
+    DATE_TYPES,
     EvalContext,
     Outcome,
     StrictModel,
@@ -54,7 +55,7 @@ class FrequencyCheck(StrictModel):
     per_department: bool = Field(default=False, description="为 true 时，证据中的每个部门分别逐周期检查")
 
     def problems(self, spec: KindSpec) -> list[str]:
-        return field_problems([self.date], spec)
+        return field_problems([self.date], spec, types=DATE_TYPES)
 
     def describe(self, spec: KindSpec) -> str:
         scope = "各部门" if self.per_department else ""

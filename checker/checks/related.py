@@ -39,6 +39,7 @@ from pydantic import Field, model_validator
 
 from checker.calendar import BEYOND, from_epoch_day
 from checker.checks.base import (
+    DATE_TYPES,
     EvalContext,
     Outcome,
     StrictModel,
@@ -52,7 +53,7 @@ from checker.checks.base import (
     where_text,
 )
 from checker.checks.deadline import Within, raise_beyond, require_covered
-from checker.evidence.schema import KINDS, KindSpec
+from checker.evidence.schema import KINDS, TYPE_LABELS, KindSpec
 
 KindName = Literal["consultation", "foi_request", "policy_document", "interpretation", "decision", "emergency", "activity", "publication", "task", "fact"]
 
@@ -81,11 +82,21 @@ class RelatedCheck(StrictModel):
 
     def problems(self, spec: KindSpec) -> list[str]:
         other = self.other_spec
-        return (
-            field_problems([self.key, self.start], spec)
-            + field_problems([self.other_key, self.other_date], other, "关联台账的")
+        problems = (
+            field_problems([self.key], spec)
+            + field_problems([self.start], spec, types=DATE_TYPES)
+            + field_problems([self.other_key], other, "关联台账的")
+            + field_problems([self.other_date], other, "关联台账的", types=DATE_TYPES)
             + [f"关联记录的{problem}" for problem in where_problems(self.other_where, other)]
         )
+        if spec.has_field(self.key) and other.has_field(self.other_key):
+            mine, theirs = spec.field(self.key), other.field(self.other_key)
+            if mine.type != theirs.type:
+                problems.append(
+                    f"字段 “{self.key}”（{mine.label}，{TYPE_LABELS[mine.type]}）与关联台账的字段 “{self.other_key}”"
+                    f"（{theirs.label}，{TYPE_LABELS[theirs.type]}）类型不同，无法对应"
+                )
+        return problems
 
     def describe(self, spec: KindSpec) -> str:
         other = self.other_spec
