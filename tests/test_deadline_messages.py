@@ -37,7 +37,7 @@ def reference_violations(  # the pre-issue-7 per-row implementation; only the co
         return []
     idx = [i for i, f in enumerate(failed) if f]
     sub = work[idx]
-    start_label = spec.field(check.restart).label if check.restart else spec.field(check.start).label
+    restarted = sub.get_column(check.restart).is_not_null().to_list() if check.restart else [False] * sub.height
     end_label = spec.field(check.end).label
     out = []
     ids = sub.get_column("id") if "id" in sub.columns else pl.Series([None] * sub.height)
@@ -46,6 +46,7 @@ def reference_violations(  # the pre-issue-7 per-row implementation; only the co
     columns = (ids, depts, *(sub.get_column(c) for c in ("_file", "_sheet", "_row", "__start", "__end")))
     for j, (record_id, dept, file, sheet, row, start, end) in enumerate(zip(*columns, strict=True)):
         i = idx[j]
+        start_label = spec.field(check.restart if restarted[j] else check.start).label
         if hours:
             moment = start if isinstance(start, dt.datetime) else dt.datetime.combine(start, dt.time())
             due_text = (moment + dt.timedelta(hours=check.within.amount)).strftime("%Y-%m-%d %H:%M")
@@ -144,4 +145,7 @@ def test_foi_restart_exclusion_and_extension_notes_match(monkeypatch: pytest.Mon
     new, old = _both("foi_request", FOI_DEADLINE, records, dt.date(2023, 3, 1), monkeypatch)
     assert {v["record_id"] for v in new} == {"Y1", "Y2", "Y3", "Y4", "Y5", "Y6", "Y7"}
     assert any("延期无效" in v["message"] for v in new) and any("含经批准延期" in v["message"] for v in new)
+    # the clock's start is named as the record has it: 收到补正日期 only where one is filled
+    by_id = {v["record_id"]: v["message"] for v in new}
+    assert by_id["Y5"].startswith("收到补正日期 2022-03-20，") and by_id["Y7"].startswith("收到申请日期 2022-03-07，"), by_id
     assert new == old

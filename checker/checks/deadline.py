@@ -336,7 +336,10 @@ def _violations(
     cal = ctx.calendar
     within = check.within
     hours = within.unit == "hours"
-    start_label = spec.field(check.restart).label if check.restart else spec.field(check.start).label
+    # The clock's start as the record has it: the restart date (收到补正日期) only where one is filled.
+    start_label = pl.lit(spec.field(check.start).label)
+    if check.restart:
+        start_label = pl.when(pl.col(check.restart).is_not_null()).then(pl.lit(spec.field(check.restart).label)).otherwise(start_label)
     end_label = spec.field(check.end).label
     as_of = ctx.as_of.isoformat()
     due_days = deadline_days.filter(failed)
@@ -375,6 +378,7 @@ def _violations(
     ).select(
         due_text.alias("due"),
         moment_text(start_expr, work.schema["__start"]).alias("start"),
+        start_label.alias("start_label"),
         moment_text(end_expr, work.schema["__end"]).alias("end"),
         over_us.alias("over_us"),
         pl.col("__over"),
@@ -388,16 +392,16 @@ def _violations(
         over = pl.Series([None if us is None else f"超时 {us / 10**6 / 3600:.1f} 小时" for us in texts.get_column("over_us").to_list()], dtype=pl.String)
     else:
         over = texts.select(pl.format("超期 {} {}", pl.col("__over"), pl.when("__in_calendar").then(pl.lit("个工作日")).otherwise(pl.lit("天")))).to_series()
-    due, start, end, note = pl.col("due"), pl.col("start"), pl.col("end"), pl.col("__note")
+    due, start, end, note, label = pl.col("due"), pl.col("start"), pl.col("end"), pl.col("__note"), pl.col("start_label")
     before, is_late_col = pl.col("__before"), pl.col("__late")
     worded = texts.with_columns(over.alias("__over_text")).select(
         pl.format(f"不晚于 {{}}（{_brace(period)}内{{}}）", due, note).alias("expected"),
         pl.when(before | is_late_col).then(end).otherwise(pl.lit(f"截至 {as_of} 未填写{end_label}")).alias("actual"),
         pl.when(before)
-        .then(pl.format(f"{_brace(end_label)} {{}} 早于{_brace(start_label)} {{}}，记录可能有误", end, start))
+        .then(pl.format(f"{_brace(end_label)} {{}} 早于{{}} {{}}，记录可能有误", end, label, start))
         .when(is_late_col)
-        .then(pl.format(f"{_brace(start_label)} {{}}，应不晚于 {{}}，实际{_brace(end_label)} {{}}，{{}}{{}}", start, due, end, pl.col("__over_text"), note))
-        .otherwise(pl.format(f"{_brace(start_label)} {{}}，应不晚于 {{}}，截至 {as_of} 仍无{_brace(end_label)}（已逾期）{{}}", start, due, note))
+        .then(pl.format(f"{{}} {{}}，应不晚于 {{}}，实际{_brace(end_label)} {{}}，{{}}{{}}", label, start, due, end, pl.col("__over_text"), note))
+        .otherwise(pl.format(f"{{}} {{}}，应不晚于 {{}}，截至 {as_of} 仍无{_brace(end_label)}（已逾期）{{}}", label, start, due, note))
         .alias("message"),
     )
     expected, actual, message = (worded.get_column(c).to_list() for c in ("expected", "actual", "message"))
