@@ -10,6 +10,7 @@ import polars as pl
 import pytest
 
 from checker.errors import EvidenceError
+from checker.evidence import workbook_scan
 from checker.evidence.load import load_evidence
 
 ENGLISH_CSV = """\
@@ -389,6 +390,30 @@ def test_thousands_separators_and_percent_signs_are_read(tmp_path: Path) -> None
     rows = ["F-1,考核权重,2022,\"1,234.5\",政治处", "F-2,考核权重,2021,4.5%,政治处", "F-3,考核权重,2020,\"-12,000\",政治处"]
     (tmp_path / "facts.csv").write_text("编号,指标,年度,数值,责任部门\n" + "\n".join(rows) + "\n", encoding="utf-8")
     assert load_evidence(tmp_path).frames["fact"].get_column("value").to_list() == [1234.5, 4.5, -12000.0]
+
+
+def test_percentage_formatted_cells_are_read_as_shown(tmp_path: Path) -> None:
+    """Typing 4.5% into a General cell makes Excel store 0.045 with a percent format; the
+    ledgers write percentages as 4.5 or 4.5%, so such a cell reads as Excel shows it, 4.5 (a
+    threshold of 4% would otherwise fail on 0.045). Built-in (0%, 0.00%) and custom formats;
+    a literal "%" in quotes is no percentage; text, other numbers and other sheets stay as they are."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "指标数值台账"
+    ws.append(["指标", "年度", "数值", "责任部门", "备注"])
+    cells = [(2022, 0.045, "0.0%"), (2021, 0.04, "0%"), (2020, "4.5%", None), (2019, 4.5, None), (2018, 0.0425, '0.00"%"'), (2017, 1, "0.00%")]
+    for i, (year, value, fmt) in enumerate(cells, start=2):
+        ws.append(["考核权重", year, value, "政治处", 0.5])
+        if fmt:
+            ws.cell(i, 3).number_format = fmt
+    ws.cell(2, 5).number_format = "0%"  # a column the kind does not have: read, shown as 50%
+    wb.save(tmp_path / "facts.xlsx")
+    frame = load_evidence(tmp_path).frames["fact"]
+    assert frame.get_column("value").to_list() == [4.5, 4.0, 4.5, 4.5, 0.0425, 100.0]
+    scan = workbook_scan.check_workbook(tmp_path / "facts.xlsx", "facts.xlsx")
+    assert scan.percent == {"指标数值台账": {(1, 2), (2, 2), (6, 2), (1, 4)}} and not scan.plain, "python-calamine reads it, not fastsheet"
 
 
 def test_many_problems_in_one_column_are_summarised(tmp_path: Path) -> None:

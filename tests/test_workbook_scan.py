@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from checker.evidence import workbook_scan
 from checker.evidence.workbook_scan import MAX_SHEET_CELLS, _scan_sheet
 
 HEAD = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
@@ -134,3 +135,16 @@ def test_forms_the_reader_accepts_are_counted(sheet_data: bytes, size: int) -> N
     a review of the pre-scan, each once passed it."""
     result = scan(HEAD + sheet_data + TAIL, size)
     assert result is not None and result[0] is not None
+
+
+def test_percentage_cells_are_placed_by_reference_and_type() -> None:
+    """Numeric cells (no t, or t="n") in a percent style are collected by reference; text,
+    booleans and other styles are not; a percent cell without a reference is reported."""
+    cells: set[tuple[int, int]] = set()
+    window = (
+        b'<row r="2"><c r="C2" s="3"><v>0.045</v></c><c r="D2" s="3" t="n"><v>1</v></c>'
+        b'<c r="E2" s="3" t="s"><v>0</v></c><c r="F2" s="1"><v>0.5</v></c><c s = \'3\' r = \'AA10\'><v>2</v></c></row>'
+    )
+    assert workbook_scan._percent_cells(window, frozenset({3}), cells) is False
+    assert cells == {(1, 2), (1, 3), (9, 26)}
+    assert workbook_scan._percent_cells(b'<c s="3"><v>0.2</v></c>', frozenset({3}), cells) is True

@@ -23,6 +23,7 @@ import os
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -508,6 +509,7 @@ def _read_workbook(file: Path, rel: str, kind: str | None, ignored: list[str], p
             try:
                 sheet = calamine_book().get_sheet_by_name(name)
                 rows = sheet.to_python(skip_empty_area=False)
+                _as_percentages(rows, scan.percent.get(name, ()))
             except EvidenceError:
                 raise
             except Exception as exc:
@@ -547,6 +549,17 @@ def _read_workbook(file: Path, rel: str, kind: str | None, ignored: list[str], p
     return tables
 
 
+
+
+def _as_percentages(rows: list[list[Any]], cells: Iterable[tuple[int, int]]) -> None:
+    """Numbers in percentage-formatted cells as Excel shows them: 0.045 → "4.5%" (the ledgers'
+    percentages are written 4.5 or 4.5%, never as a fraction; `parse_float` drops the sign)."""
+    for row, column in cells:
+        if row < len(rows) and column < len(rows[row]):
+            value = rows[row][column]
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                shown = _workbook_cell_text(float(Decimal(repr(value)) * 100))
+                rows[row][column] = f"{shown}%"
 
 
 def _sheet_table(rows: list[list[Any]], merges: Iterable[Merge], kind: str, rel: str, sheet: str) -> SourceTable:

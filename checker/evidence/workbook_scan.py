@@ -134,6 +134,9 @@ class WorkbookScan:
     hidden: frozenset[str] = frozenset()
     dated: bool = False  # some cell style is a date or time: fastsheet rewrites date texts
     fast_book: bool = False  # workbook settings and number formats allow fastsheet (before any sheet is read)
+    # Numeric cells shown as a percentage (0.045 shown as 4.5%), by sheet: (row, column) from 0.
+    # The readers give the stored number; the loader reads them as shown, like every number.
+    percent: dict[str, set[tuple[int, int]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -245,7 +248,10 @@ def check_workbook(file: Path, rel: str, *, safety_only: bool = False, kept: dic
                     continue
                 name = names.get(info.filename, names.get(norm))
                 shape = SheetShape(plain=plain_book, dated=book.dated)
-                found = _scan_sheet(chunks, rel, name, shape, find_formulas=not safety_only)
+                percent_cells: set[tuple[int, int]] | None = set() if book.percent and not safety_only else None
+                found = _scan_sheet(chunks, rel, name, shape, find_formulas=not safety_only, percent=(book.percent, percent_cells))
+                if percent_cells and name is not None:
+                    scan.percent[name] = percent_cells
                 if name is not None and shape.plain and shape.starts_at_a1:
                     scan.plain[name] = sorted(shape.merges)
                 if found is None:
@@ -279,6 +285,7 @@ class _Book:
     hidden: set[str] = field(default_factory=set)
     plain: bool = False  # workbook settings and number formats allow fastsheet (see there)
     dated: bool = False  # some cell style is a date or time format
+    percent: frozenset[int] = frozenset()  # cell styles (indexes into cellXfs) that show numbers as percentages
     read: bool = False  # xl/workbook.xml and its relationships were read
 
 
@@ -334,15 +341,21 @@ def _book(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> _Book:
             result.order = None
     if result.order is not None and len({n.casefold() for n in result.order}) != len(result.order):
         result.order = None  # two sheets of one name: which one a reader picks is its own choice
-    formats = _number_formats(archive, sizes) if len(settings) <= 1 and not any(settings) else None
-    result.plain = result.order is not None and formats is not None and formats[0]
+    formats = _number_formats(archive, sizes)
+    if formats is not None:
+        result.percent = formats[2]
+    if len(settings) > 1 or any(settings):  # (a 1904 date system: python-calamine only)
+        formats = None
+    # Percentage cells are rewritten by the loader from python-calamine's values: not fastsheet.
+    result.plain = result.order is not None and formats is not None and formats[0] and not result.percent
     result.dated = formats is not None and formats[1]
     return result
 
 
-def _number_formats(archive: zipfile.ZipFile, sizes: dict[str, int]) -> tuple[bool, bool] | None:
+def _number_formats(archive: zipfile.ZipFile, sizes: dict[str, int]) -> tuple[bool, bool, frozenset[int]] | None:
     """(every cell style's number format reads alike in both readers, some style is a date or
-    time) from xl/styles.xml; None if it is missing, large or unreadable."""
+    time, the styles that show a number as a percentage) from xl/styles.xml; None if it is
+    missing, large or unreadable."""
     import xml.etree.ElementTree as ET
 
     if sizes.get("xl/styles.xml", 1 << 30) > 16 * 1024 * 1024:
@@ -352,16 +365,20 @@ def _number_formats(archive: zipfile.ZipFile, sizes: dict[str, int]) -> tuple[bo
     except (KeyError, ET.ParseError, zipfile.BadZipFile, zlib.error, OSError):
         return None
     custom: dict[int, str] = {}
-    used: set[int] = set()
+    cell_formats: list[int] = []  # cellXfs in order: a cell's s="N" is the N-th
     for element in styles.iter():
         tag = element.tag.rsplit("}", 1)[-1]
         try:
             if tag == "numFmt":
                 custom[int(element.get("numFmtId", ""))] = element.get("formatCode", "")
             elif tag == "cellXfs":
-                used.update(int(xf.get("numFmtId", "0")) for xf in element if xf.tag.rsplit("}", 1)[-1] == "xf")
+                cell_formats += [int(xf.get("numFmtId", "0")) for xf in element if xf.tag.rsplit("}", 1)[-1] == "xf"]
         except ValueError:
             return None
+    used = set(cell_formats)
+    percent = frozenset(
+        i for i, number in enumerate(cell_formats) if number in (9, 10) or (number >= 164 and "%" in _FORMAT_LITERALS.sub("", custom.get(number, "")))
+    )
     plain, dated = True, False
     for number in used:
         if number < 164:
@@ -374,7 +391,7 @@ def _number_formats(archive: zipfile.ZipFile, sizes: dict[str, int]) -> tuple[bo
         # h, s, and era or weekday codes such as e, g, b, a): erring towards "dated" only adds checks.
         code = re.sub(r"general|e[+-]", "", _FORMAT_LITERALS.sub("", custom.get(number, "")).lower())
         dated = dated or bool(re.search(r"[a-z]", code))
-    return plain, dated
+    return plain, dated, percent
 
 
 def _inflate(handle: Any, info: zipfile.ZipInfo, rel: str) -> Iterator[bytes]:
@@ -434,7 +451,13 @@ def _keeping(chunks: Iterator[bytes], kept: dict[str, list[bytes]], name: str) -
 
 
 def _scan_sheet(
-    chunks: Iterator[bytes], rel: str, name: str | None, shape: SheetShape | None = None, *, find_formulas: bool = True
+    chunks: Iterator[bytes],
+    rel: str,
+    name: str | None,
+    shape: SheetShape | None = None,
+    *,
+    find_formulas: bool = True,
+    percent: tuple[frozenset[int], set[tuple[int, int]] | None] = (frozenset(), None),
 ) -> tuple[str, tuple[str | None, list[str]]] | None:
     """One pass over a sheet's XML: the grid calamine will allocate, and formulas without values.
 
@@ -444,7 +467,10 @@ def _scan_sheet(
     Returns (sheet label, (too-large message, formula messages)), or None when all is well.
     `shape`, if given, learns whether fastsheet may read the sheet and its merged ranges;
     `find_formulas=False` skips the search for formula cells without a value.
+    `percent`: (the styles that show numbers as percentages, a set to add such cells to).
     """
+    percent_styles, percent_cells = percent
+    unplaced = False
     shape = shape if shape is not None else SheetShape(plain=False)
     exact = False
     max_row = max_col = row_tags = cells_without_ref = total_cells = 0
@@ -486,6 +512,8 @@ def _scan_sheet(
                 total_cells += len(_ANY_CELL.findall(refs))
         if shape.plain:
             _shape_window(shape, window, exact, len(overlap))
+        if percent_cells is not None and percent_styles and b" s=" in window:
+            unplaced = _percent_cells(window, percent_styles, percent_cells) or unplaced
         if find_formulas and len(formulas) <= MAX_PROBLEMS_PER_COLUMN and (prefixed or _FORMULA.search(window)):
             for match in _FORMULA_WITHOUT_VALUE.finditer(window):
                 ref = _REF_IN_ATTRS.search(_canonical_attributes(match.group(1)))
@@ -506,6 +534,14 @@ def _scan_sheet(
             f"上限 {MAX_SHEET_CELLS} 个），未读取。请删除远处多余的单元格（按 Ctrl+End 可定位到最后一个单元格），或把数据拆分到多个文件"
         )
     messages = []
+    if unplaced:
+        messages.append(
+            f"{location(rel, name)}：工作表中有设置为百分比格式的数字单元格没有单元格地址，无法按显示的百分数读取；"
+            "请在 Excel/WPS 中打开并保存后再检查"
+        )
+    if percent_cells is not None and len(percent_cells) > MAX_PERCENT_CELLS:
+        messages.append(f"{location(rel, name)}：百分比格式的数字单元格超过 {MAX_PERCENT_CELLS} 个，未读取；请把这些单元格改为常规格式并填写百分数")
+        percent_cells.clear()
     for n, ((row, column), text) in enumerate(sorted(formulas.items())):
         if n == MAX_PROBLEMS_PER_COLUMN:
             messages.append(f"{location(rel, name)}：另有公式单元格没有计算结果，未逐条列出")
@@ -517,6 +553,33 @@ def _scan_sheet(
     if too_large is None and not messages:
         return None
     return name if name is not None else "?", (too_large, messages)
+
+
+MAX_PERCENT_CELLS = 1_000_000
+_CELL_TAG = re.compile(rb"<c\s([^>]*)>")
+_ATTR_S = re.compile(rb'\ss="([0-9]+)"')
+_ATTR_T = re.compile(rb'\st="([^"]*)"')
+
+
+def _percent_cells(window: bytes, styles: frozenset[int], cells: set[tuple[int, int]]) -> bool:
+    """Add the numeric cells of `window` whose style shows a percentage to `cells` as (row,
+    column) from 0; True if one has no reference to place it by."""
+    unplaced = False
+    for match in _CELL_TAG.finditer(window):
+        attrs = b" " + _canonical_attributes(match.group(1))
+        style = _ATTR_S.search(attrs)
+        if style is None or int(style.group(1)) not in styles:
+            continue
+        kind = _ATTR_T.search(attrs)
+        if kind is not None and kind.group(1) != b"n":  # text, boolean, error, inline string: as is
+            continue
+        ref = _REF_IN_ATTRS.search(attrs)
+        if ref is None:
+            unplaced = True
+            continue
+        if len(cells) <= MAX_PERCENT_CELLS:
+            cells.add((int(ref.group(2)) - 1, _column_index(ref.group(1).decode())))
+    return unplaced
 
 
 def _shape_window(shape: SheetShape, window: bytes, exact: bool, seen: int) -> None:
