@@ -96,3 +96,41 @@ def test_gbk_and_ragged_files_take_the_whole_file_path(tmp_path: Path, monkeypat
     assert streamed == [False]
     assert isinstance(whole, list) and whole == batched
     assert any("多于表头的 5 列" in p for p in whole)
+
+
+def test_a_nul_byte_in_a_late_batch_is_refused_as_in_the_whole_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = _rows(3000)
+    rows[2500] = rows[2500].replace("政治处", "政治\x00处").replace("交警支队", "交警\x00支队").replace("治安支队", "治安\x00支队")
+    folder = _write(tmp_path / "nul", rows)
+    whole, batched, streamed = _both(folder, monkeypatch)
+    assert streamed == [False]
+    assert isinstance(whole, list) and whole == batched
+    assert any("行：第" in p and "空字符（NUL）" in p for p in whole)
+
+
+@pytest.mark.parametrize("line_end", ["\r", "\r\n"])
+def test_old_mac_line_ends_are_read_like_any_other(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, line_end: str) -> None:
+    """CR-only files (old Mac exports) held records the loader called 只有表头."""
+    folder = tmp_path / "cr"
+    folder.mkdir()
+    text = line_end.join(["咨询答复台账（2022年）", HEADER, *(r for r in _rows(300) if "\n" not in r)]) + line_end
+    (folder / "consultations.csv").write_bytes(text.encode("utf-8"))
+    lf = tmp_path / "lf"
+    lf.mkdir()
+    (lf / "consultations.csv").write_bytes(text.replace(line_end, "\n").encode("utf-8"))
+    expected = _load(lf)[0]  # type: ignore[index]
+    whole, batched, streamed = _both(folder, monkeypatch)
+    assert streamed == [line_end == "\r\n"]
+    assert expected.height > 250 and whole[0].equals(expected) and batched[0].equals(expected)  # type: ignore[index]
+
+
+def test_a_tab_separated_file_with_a_title_line_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The separator is guessed from the first lines, not from a title line that has none."""
+    folder = tmp_path / "tsv"
+    folder.mkdir()
+    rows = [r.replace(",", "\t") for r in _rows(200) if "\n" not in r]
+    (folder / "consultations.csv").write_text("\n".join(["咨询答复台账（2022年）", HEADER.replace(",", "\t"), *rows]) + "\n", encoding="utf-8")
+    whole, batched, streamed = _both(folder, monkeypatch)
+    assert streamed == [True]
+    assert whole[0].height > 190 and whole[0].equals(batched[0])  # type: ignore[index]
+    assert set(whole[0].get_column("department").to_list()) >= {"治安支队", "交警支队", "政治处"}  # type: ignore[index]

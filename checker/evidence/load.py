@@ -219,6 +219,9 @@ def _utf8_bytes(raw: bytes, rel: str, *, trust_tail: bool = True) -> tuple[bytes
             _check_utf8(body, whole=not trust_tail)
         except UnicodeDecodeError as exc:
             raise EvidenceError(f"{rel}：文件以 UTF-8 标记开头，但第 {exc.start + 3} 字节处不是 UTF-8 编码。请在 Excel/WPS 中另存为 “CSV UTF-8”") from None
+        nul = body.find(b"\x00")
+        if nul >= 0:
+            raise EvidenceError(_nul_problem(raw, nul + 3, rel))
         return body, "UTF-8 (BOM)"
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
@@ -257,6 +260,9 @@ def _nul_problem(raw: bytes, nul: int, rel: str) -> str:
         guess = "，看起来是没有 BOM 标记的 UTF-16（小端）编码"
     elif half and head[0::2].count(0) > half // 2:
         guess = "，看起来是没有 BOM 标记的 UTF-16（大端）编码"
+    elif head.count(0) * 50 < len(head) or 0 not in head:  # text with a stray NUL or two
+        line = raw.count(b"\n", 0, nul) + 1
+        return f"{rel} 第{line}行：第 {nul + 1} 字节是空字符（NUL），文本中不应有这个字符（可能是导出或复制时损坏），请删除后重新保存"
     else:
         guess = "，不是文本文件（可能是其他格式的文件改成了 .csv 扩展名）"
     return f"{rel}：第 {nul + 1} 字节是空字符（NUL）{guess}。请在 Excel/WPS 中另存为 “CSV UTF-8”"
@@ -267,6 +273,13 @@ def _check_utf8(data: bytes, *, whole: bool) -> None:
         data.decode("utf-8")
     else:
         codecs.getincrementaldecoder("utf-8")().decode(data[:65536], final=False)
+
+
+def guess_separator(data: bytes) -> str:
+    """Tab or comma, by which the first lines hold more of (a title line above the header
+    holds neither, so one line alone is not enough)."""
+    lines = data[:65536].split(b"\n", 5)[:5]
+    return "\t" if sum(line.count(b"\t") for line in lines) > sum(line.count(b",") for line in lines) else ","
 
 
 def _head_records(data: bytes, separator: str) -> list[list[str]]:
@@ -300,9 +313,11 @@ class _NotUtf8(Exception):
 def _read_csv_bytes(data: bytes, encoding: str, rel: str, kind: str) -> SourceTable:
     if not data[:65536].strip() and not data.strip():
         raise EvidenceError(f"{rel}：文件为空，至少需要一行表头")
+    if b"\n" not in data and b"\r" in data:
+        data = data.replace(b"\r", b"\n")  # old Mac line ends (CR only); in memory, the file is not touched
     newline = data.find(b"\n")
     first_line = data if newline < 0 else data[:newline]
-    separator = "\t" if first_line.count(b"\t") > first_line.count(b",") else ","
+    separator = guess_separator(data)
     # The first line's separators count its columns even when it is longer than the head that
     # is parsed (a quoted separator only makes this count larger).
     columns = max(max((len(r) for r in _head_records(data, separator)), default=1), first_line.count(separator.encode()) + 1)

@@ -40,10 +40,9 @@ def stream_csv(file: Path, rel: str, kind: str) -> tuple[load.SourceTable, pl.Da
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
     except UnicodeDecodeError:
         return None  # GBK, UTF-16 …: the whole-file path converts them
-    if not head.strip():
-        return None
-    first_line = head.split(b"\n", 1)[0]
-    separator = "\t" if first_line.count(b"\t") > first_line.count(b",") else ","
+    if not head.strip() or (b"\n" not in head and b"\r" in head):
+        return None  # (CR-only line ends: the whole-file path reads them)
+    separator = load.guess_separator(head)
     width = max((len(r) for r in load._head_records(head, separator)), default=1) + load.CSV_SPARE_COLUMNS
     names = [f"c{i}" for i in range(width)]
     scan = pl.scan_csv(
@@ -73,6 +72,8 @@ def stream_csv(file: Path, rel: str, kind: str) -> tuple[load.SourceTable, pl.Da
                 # The header record first, numbered so that the batch keeps its own row numbers.
                 table = load._with_header(pl.concat([header, batch]), kind, rel, None, meta.encoding, first_row=start)
                 table = load.SourceTable(kind, rel, None, table.frame, meta.encoding, meta.header_row)
+            if batch.select(pl.any_horizontal(pl.col(pl.String).str.contains("\x00", literal=True).any())).item():
+                return None  # a NUL byte: the whole-file path refuses the file and says where
             frame, problems = load.type_table(table)
             if problems or frame is None:
                 return None
