@@ -101,7 +101,9 @@ def apply_waivers(report: Report, waivers: list[Waiver], *, as_of: dt.date, know
             new_violations.append(dataclasses.replace(v, waived=True, waiver=active[hit].note()))
         status = finding.status
         if status == "fail" and all(v.waived for v in new_violations):
-            status = "waived"
+            # Nothing left failing; records still waiting for their deadline keep it 待到期.
+            waiting = finding.measured.get("pending") or finding.measured.get("no_trigger")
+            status = "pending" if waiting else "waived"
         findings.append(finding.model_copy(update={"violations": new_violations, "status": status}))
     findings.extend(_waiver_findings(waivers, used, as_of, known_rules))
     findings.sort(key=lambda f: (f.pack, f.rule_id))

@@ -66,6 +66,17 @@ def test_waiving_every_violation_turns_the_finding_waived_and_the_gate_green(zwg
     assert result.code == 0
 
 
+def test_waiving_every_failure_leaves_records_not_yet_due_pending(zwgk, evidence: Path, tmp_path: Path) -> None:
+    """Fail beats pending; once every failure is waived, the open record decides: 待到期."""
+    with (evidence / "consultations.csv").open("a", encoding="utf-8") as handle:
+        handle.write("C-4,治安支队,online_platform,2022-12-30 09:00,\n")  # due 2023-01-03; open at 2022-12-31
+    (tmp_path / "w.yaml").write_text(WAIVER.format(expires="2023-06-30").replace("records: [C-1]", "records: [C-1, C-2]"), encoding="utf-8")
+    result, report = _run(zwgk, evidence, tmp_path / "out", "--waivers", tmp_path / "w.yaml", as_of="2022-12-31")
+    finding = _finding(report, RULE)
+    assert (finding["status"], finding["measured"]["pending"]) == ("pending", 1)
+    assert all(v["waived"] for v in finding["violations"]) and result.code == 0
+
+
 def test_expired_waiver_is_not_applied_and_is_reported(zwgk, evidence: Path, tmp_path: Path) -> None:
     (tmp_path / "w.yaml").write_text(WAIVER.format(expires="2023-02-28"), encoding="utf-8")
     result, report = _run(zwgk, evidence, tmp_path / "out", "--waivers", tmp_path / "w.yaml")
