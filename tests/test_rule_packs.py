@@ -291,3 +291,12 @@ def test_effective_dates_split_the_two_foi_regimes() -> None:
     assert (new.effective_from, old.effective_to) == (dt.date(2019, 5, 15), dt.date(2019, 5, 14))
     assert [(y, new.in_force(y), old.in_force(y)) for y in (2018, 2019, 2020)] == [(2018, False, True), (2019, True, True), (2020, True, False)]
     assert rules["national-2019/annual-report-jan31"].in_force(2004)
+
+
+def test_every_20_working_day_foi_rule_starts_with_the_2019_regulation() -> None:
+    """A city pack's FOI rule repeats the 2019 regulation's 20 days: without --year, a request of
+    2018 must not be judged by it (20 + 20 days) while the national 2007 rule gives 15 + 15."""
+    rules = [r for _, pack in _packs() for r in pack.rules if r.check.type == "deadline" and r.kind == "foi_request"]
+    twenty = [r for r in rules if r.check.within.working_days == 20]
+    assert len(twenty) >= 2
+    assert all(r.effective_from == dt.date(2019, 5, 15) for r in twenty), [r.id for r in twenty if r.effective_from != dt.date(2019, 5, 15)]
