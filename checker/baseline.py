@@ -41,6 +41,20 @@ def violation_key(rule_id: str, v: dict[str, Any]) -> str:
     return f"{rule_id}|dept:{v.get('department') or ''}|{v.get('period') or ''}"
 
 
+def violation_keys(rule_id: str, violations: list[dict[str, Any]]) -> list[str]:
+    """`violation_key` of each of a finding's violations (in report order), made unique: two
+    violations with nothing to tell them apart (an any_of rule's failed alternatives, neither
+    naming a record, department or period) get `#2`, `#3` … after the first, as they would in
+    next year's report of the same rule."""
+    seen: dict[str, int] = {}
+    keys = []
+    for v in violations:
+        key = violation_key(rule_id, v)
+        seen[key] = seen.get(key, 0) + 1
+        keys.append(key if seen[key] == 1 else f"{key}#{seen[key]}")
+    return keys
+
+
 def _index(report: dict[str, Any]) -> tuple[set[str], set[str], set[str], dict[str, tuple[str, dict[str, Any]]]]:
     """Rules judged on evidence, rules that passed, failing rules, and failing violations by key.
 
@@ -59,8 +73,9 @@ def _index(report: dict[str, Any]) -> tuple[set[str], set[str], set[str], dict[s
             passed.add(rule_id)
         if finding.get("status") in FAILING:
             failing.add(rule_id)
-            for v in finding.get("violations") or []:
-                violations[violation_key(rule_id, v)] = (rule_id, v)
+            found = finding.get("violations") or []
+            for key, v in zip(violation_keys(rule_id, found), found, strict=True):
+                violations[key] = (rule_id, v)
     return judged, passed, failing, violations
 
 
@@ -96,9 +111,9 @@ def apply_baseline(report: Report, old: dict[str, Any]) -> Report:
         if finding.status not in FAILING:
             findings.append(finding)
             continue
+        keys = violation_keys(finding.rule_id, [dataclasses.asdict(v) for v in finding.violations])
         violations = [
-            dataclasses.replace(v, change="new" if violation_key(finding.rule_id, dataclasses.asdict(v)) in new_violations else "persisting")
-            for v in finding.violations
+            dataclasses.replace(v, change="new" if key in new_violations else "persisting") for key, v in zip(keys, finding.violations, strict=True)
         ]
         change = "new" if finding.rule_id in new_findings else "persisting"
         findings.append(finding.model_copy(update={"violations": violations, "change": change}))

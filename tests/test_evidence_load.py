@@ -416,6 +416,26 @@ def test_percentage_formatted_cells_are_read_as_shown(tmp_path: Path) -> None:
     assert scan.percent == {"指标数值台账": {(1, 2), (2, 2), (6, 2), (1, 4)}} and not scan.plain, "python-calamine reads it, not fastsheet"
 
 
+def test_line_breaks_inside_text_cells_are_lf(tmp_path: Path) -> None:
+    """A CRLF file's multi-line cell holds CR LF; the same department typed with Alt+Enter in
+    Excel holds LF. Both are one name (the HTML filter compares them as the browser shows them)."""
+    (tmp_path / "consultations.csv").write_bytes(
+        "编号,责任部门,渠道,收到时间,答复时间\r\nA1,\"交警支队\r\n一大队\",网上咨询求助平台,2022-03-01 09:00,\r\n"
+        "A2,\"交警支队\n一大队\",网上咨询求助平台,2022-03-02 09:00,\r\nA3,\"治安\r支队\",网上咨询求助平台,2022-03-02 09:00,\r\n".encode()
+    )
+    departments = load_evidence(tmp_path).frames["consultation"].get_column("department").to_list()
+    assert departments == ["交警支队\n一大队", "交警支队\n一大队", "治安\n支队"]
+
+
+@pytest.mark.parametrize(("escaped", "named"), [("\\u0000", "空字符（NUL）"), ("\\ud800", "孤立的代理项 U+D800")])
+def test_json_escapes_for_characters_no_text_holds_are_refused(tmp_path: Path, escaped: str, named: str) -> None:
+    (tmp_path / "consultations.json").write_text(
+        f'[{{"id": "C-1", "department": "指挥{escaped}处", "channel": "website", "received_at": "2022-03-01", "replied_at": null}}]', encoding="utf-8"
+    )
+    [problem] = _problems(tmp_path)
+    assert problem.startswith("consultations.json 第1条记录 字段“department”：值中有") and named in problem
+
+
 def test_many_problems_in_one_column_are_summarised(tmp_path: Path) -> None:
     rows = [f"C-{i},指挥处,网站留言,昨天," for i in range(25)]
     (tmp_path / "consultations.csv").write_text("\n".join(["编号,责任部门,渠道,收到时间,答复时间", *rows]) + "\n", encoding="utf-8")

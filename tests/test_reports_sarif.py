@@ -74,6 +74,12 @@ def test_demo_sarif_is_valid_and_complete(runs: tuple[Path, Path], validator: js
         suppressed += v["waived"]
         assert result["baselineState"] in ("new", "unchanged")
     assert suppressed == report["summary"]["waived_violations"] > 0
+    # artifact encodings are IANA charset names; a BOM is noted beside
+    encodings = {a["location"]["uri"]: (a.get("encoding"), a["properties"].get("bom", False)) for a in run["artifacts"]}
+    assert set(encodings.values()) >= {("UTF-8", True), ("GBK", False)}
+    assert all(e in (None, "UTF-8", "UTF-16", "GBK", "GB18030") for e, _ in encodings.values())
+    fingerprints = [r["partialFingerprints"]["zwgkViolationKey/v1"] for r in results]
+    assert len(set(fingerprints)) == len(fingerprints), "each violation has its own fingerprint"
 
 
 def test_hostile_sarif_is_valid(validator: jsonschema.protocols.Validator) -> None:

@@ -180,3 +180,19 @@ def test_two_reviews_a_year_apart_with_year_compare_rules_not_old_records(zwgk, 
     diff = zwgk("diff", old, tmp_path / "y2023" / "report.json").out
     assert "违规记录：新增 1，持续 0，已整改 0" in diff
     assert "另有基准报告的违规记录 1 条属于 2022 年度，不在本次（2023 年度）检查范围" in diff
+
+
+def test_violations_with_nothing_to_tell_them_apart_keep_their_own_keys() -> None:
+    """An any_of rule's failed alternatives name no record, department or period: each still
+    counts once in a baseline comparison and gets its own SARIF fingerprint."""
+    from checker.baseline import compare, violation_keys
+
+    both = [{"record_id": None, "department": None, "period": None, "message": f"（{name}）未达到"} for name in ("开放日", "开放周")]
+    assert violation_keys("p/r", both) == ["p/r|dept:|", "p/r|dept:|#2"]
+
+    def report(violations: list[dict]) -> dict:  # type: ignore[type-arg]
+        return {"summary": {"year": 2022}, "findings": [{"rule_id": "p/r", "status": "fail", "violations": violations}]}
+
+    changes = compare(report(both), report(both))
+    assert (len(changes["violations"]["persisting"]), changes["violations"]["new"]) == (2, [])
+    assert compare(report(both[:1]), report(both))["violations"]["new"] == ["p/r|dept:|#2"]

@@ -203,11 +203,19 @@ def test_a_full_scan_from_the_kept_xml_equals_one_that_unpacks_it(tmp_path: Path
     import zipfile
 
     monkeypatch.setattr(workbook_scan, "KEEP_BYTES", budget)
+    from openpyxl import load_workbook
+
     files = [ledger(tmp_path / "a.xlsx", 400, sheets=("说明", "consultations")), ledger(tmp_path / "b.xlsx", 5, formula=True, dates=True)]
+    wide = load_workbook(files[0])
+    wide["consultations"]["AA7"] = "第27列的单元格"  # past column Z: counted exactly, in both passes
+    wide.save(tmp_path / "c.xlsx")
+    files.append(tmp_path / "c.xlsx")
     for file in files:
         sizes = {i.filename: i.file_size for i in zipfile.ZipFile(file).infolist() if i.filename.startswith("xl/worksheets/")}
-        kept: dict[str, list[bytes]] = {}
+        kept = workbook_scan.KeptXml()
         workbook_scan.check_workbook(file, file.name, safety_only=True, kept=kept)
+        # sheets within the fast path's bounds are marked, so the full pass skips those searches
+        assert kept.small >= set(kept) if file.name != "c.xlsx" else "xl/worksheets/sheet2.xml" not in kept.small
         assert sum(len(chunk) for part in kept.values() for chunk in part) <= budget
         fits = sorted(name for name, size in sizes.items() if size <= budget)
         assert sorted(kept) == fits if budget == workbook_scan.KEEP_BYTES else set(kept) <= set(fits)

@@ -748,6 +748,8 @@ def records_table(kind: str, rel: str, data: Any, lines: list[int] | None = None
         for key, value in record.items():
             if isinstance(value, (dict, list)):
                 problems.append(f"{location(rel, None, number, str(key))}：值应为单个值，不能是列表或映射")
+            elif isinstance(value, str) and (bad := _bad_character(value)):
+                problems.append(f"{location(rel, None, number, str(key))}：值中有{bad}，文本中不应有这个字符（可能是导出时损坏），请删除后重新保存")
             if str(key) not in headers:
                 headers.append(str(key))
     if len(headers) > MAX_COLUMNS:
@@ -760,6 +762,19 @@ def records_table(kind: str, rel: str, data: Any, lines: list[int] | None = None
     # Built from the row numbers first, so that records without any field keep their height.
     frame = pl.DataFrame([pl.Series("_row", numbers, dtype=pl.Int64), *(pl.Series(k, v, dtype=pl.String) for k, v in columns.items())])
     return SourceTable(kind, rel, None, frame, "UTF-8", lettered=False)
+
+
+def _bad_character(text: str) -> str | None:
+    """A character no ledger text holds that JSON/YAML escapes can still produce (a CSV with one
+    is refused on reading): NUL, or half of a UTF-16 surrogate pair."""
+    if "\x00" in text:
+        return "空字符（NUL）"
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            return f"无效的 Unicode 字符（孤立的代理项 U+{ord(text[exc.start]):04X}）"
+    return None
 
 
 def _value(record: dict[Any, Any], header: str) -> Any:

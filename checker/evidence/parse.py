@@ -220,7 +220,13 @@ def parse_field(col: pl.Expr, spec: FieldSpec) -> pl.Expr:
         case "float":
             return parse_float(col)
         case _:
-            return clean(col)
+            return _lf_line_breaks(clean(col))
+
+
+def _lf_line_breaks(text: pl.Expr) -> pl.Expr:
+    """Line breaks inside a text cell as LF: a multi-line cell of a CRLF file holds CR LF, which a
+    browser (and Excel) shows as one break, so the same department would be two names."""
+    return pl.when(text.str.contains("\r", literal=True)).then(text.str.replace_all("\r\n", "\n", literal=True).str.replace_all("\r", "\n", literal=True)).otherwise(text)
 
 
 def parse_series(raw: pl.Series, spec: FieldSpec) -> pl.Series:

@@ -265,7 +265,7 @@ def main() -> None:
             try:
                 kept: dict[str, list[bytes]] | None = None
                 if n == 0:  # the file the read-ahead thread waits for (see the module docstring)
-                    kept = {}
+                    kept = workbook_scan.KeptXml()
                     send(rel, before, "safe", workbook_scan.check_workbook(file, rel, safety_only=True, kept=kept))
                 outcome, value = "scan", workbook_scan.check_workbook(file, rel, kept=kept)
                 kept = None

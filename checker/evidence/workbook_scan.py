@@ -149,6 +149,7 @@ class SheetShape:
     in_data: bool = False  # <sheetData> seen
     first_cell_seen: bool = False
     merges: list[Merge] = field(default_factory=list)
+    counted_exactly: bool = False  # (set by _scan_sheet) some window was not within the fast path's bounds
 
 
 def check_workbook(file: Path, rel: str, *, safety_only: bool = False, kept: dict[str, list[bytes]] | None = None) -> WorkbookScan:
@@ -234,8 +235,12 @@ def check_workbook(file: Path, rel: str, *, safety_only: bool = False, kept: dic
                 is_strings = book.plain and book.dated and info.filename.lower() == "xl/sharedstrings.xml"
                 if not is_sheet and not is_strings and info.compress_size <= _VERIFY_PACKED:
                     continue
+                known_small = False
                 if kept is not None and is_sheet and not safety_only and info.filename in kept:
                     chunks: Iterator[bytes] = iter(kept.pop(info.filename))
+                    # The safety pass saw these very bytes within the fast path's bounds: the same
+                    # searches over the same windows would find nothing again.
+                    known_small = info.filename in getattr(kept, "small", ())
                 else:
                     chunks = _inflate(handle, info, rel)
                     if kept is not None and is_sheet and safety_only:
@@ -249,7 +254,11 @@ def check_workbook(file: Path, rel: str, *, safety_only: bool = False, kept: dic
                 name = names.get(info.filename, names.get(norm))
                 shape = SheetShape(plain=plain_book, dated=book.dated)
                 percent_cells: set[tuple[int, int]] | None = set() if book.percent and not safety_only else None
-                found = _scan_sheet(chunks, rel, name, shape, find_formulas=not safety_only, percent=(book.percent, percent_cells))
+                found = _scan_sheet(
+                    chunks, rel, name, shape, find_formulas=not safety_only, percent=(book.percent, percent_cells), known_small=known_small
+                )
+                if safety_only and isinstance(kept, KeptXml) and not shape.counted_exactly:
+                    kept.small.add(info.filename)
                 if percent_cells and name is not None:
                     scan.percent[name] = percent_cells
                 if name is not None and shape.plain and shape.starts_at_a1:
@@ -433,6 +442,15 @@ def _inflate(handle: Any, info: zipfile.ZipInfo, rel: str) -> Iterator[bytes]:
 KEEP_BYTES = 256 * 1024 * 1024  # unpacked sheet XML a safety-only scan keeps for the full one
 
 
+class KeptXml(dict[str, list[bytes]]):
+    """Sheet XML a safety-only pass keeps for the full one (`check_workbook(kept=…)`), and which
+    of those sheets it found entirely within the fast path's bounds (`small`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.small: set[str] = set()
+
+
 def _keeping(chunks: Iterator[bytes], kept: dict[str, list[bytes]], name: str) -> Iterator[bytes]:
     """The chunks as they come; once all have come (and passed the size check), also kept in
     `kept[name]`, unless that would take the total kept past KEEP_BYTES."""
@@ -458,6 +476,7 @@ def _scan_sheet(
     *,
     find_formulas: bool = True,
     percent: tuple[frozenset[int], set[tuple[int, int]] | None] = (frozenset(), None),
+    known_small: bool = False,
 ) -> tuple[str, tuple[str | None, list[str]]] | None:
     """One pass over a sheet's XML: the grid calamine will allocate, and formulas without values.
 
@@ -468,6 +487,8 @@ def _scan_sheet(
     `shape`, if given, learns whether fastsheet may read the sheet and its merged ranges;
     `find_formulas=False` skips the search for formula cells without a value.
     `percent`: (the styles that show numbers as percentages, a set to add such cells to).
+    `known_small`: an earlier pass over these same chunks found every window within the fast
+    path's bounds and without prefixed elements; the searches that decide it are skipped.
     """
     percent_styles, percent_cells = percent
     unplaced = False
@@ -494,8 +515,8 @@ def _scan_sheet(
             pending = data[cut:]
         if b"\t" in window or b"\n" in window or b"\r" in window:
             window = window.translate(_SPACES)
-        prefixed = _PREFIXED_CELL_OR_FORMULA.search(window) is not None
-        if not exact and (prefixed or _NOT_SMALL_CELL.search(window) or _NOT_SMALL_ROW.search(window)):
+        prefixed = not known_small and _PREFIXED_CELL_OR_FORMULA.search(window) is not None
+        if not exact and not known_small and (prefixed or _NOT_SMALL_CELL.search(window) or _NOT_SMALL_ROW.search(window)):
             exact = True  # what came before is within the small bounds
             if overlap:
                 max_row, max_col = _SMALL_ROWS, _SMALL_COLUMNS
@@ -522,6 +543,7 @@ def _scan_sheet(
                     formulas.setdefault(key, (match.group(2) or b"").decode("utf-8", "replace"))
         start = window.find(b"<", max(0, len(window) - _OVERLAP))
         overlap = window[start:] if start >= 0 else b""
+    shape.counted_exactly = exact
     if exact or formulas:
         shape.plain = False
     if cells_without_ref:  # placed after the last cell with a reference, in the last row tag's row

@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
-from checker.baseline import violation_key
+from checker.baseline import violation_keys
 from checker.report import STATUS_ZH, Finding, Report, Violation
 from checker.reporters.wording import (
     SEVERITY_ZH,
@@ -122,8 +122,10 @@ def _artifacts(report: Report) -> list[dict[str, Any]]:
             e.file,
             {"location": {"uri": _uri(e.file), "uriBaseId": BASE_ID}, "roles": ["analysisTarget"], "properties": {"kinds": [], "rows": 0}},
         )
-        if e.encoding:
-            entry["encoding"] = e.encoding
+        if e.encoding:  # an IANA charset name (UTF-8, UTF-16, GBK, GB18030); a BOM is a property
+            entry["encoding"] = e.encoding.removesuffix(" (BOM)")
+            if e.encoding.endswith(" (BOM)"):
+                entry["properties"]["bom"] = True
         entry["properties"]["kinds"].append(e.kind if e.sheet is None else f"{e.kind}（{e.sheet}）")
         entry["properties"]["rows"] += e.rows
     return list(files.values())
@@ -134,10 +136,11 @@ def _results(f: Finding, rule_index: int) -> list[dict[str, Any]]:
         return []
     if not f.violations:  # a failing rule with nothing to point at still needs to be seen
         return [{"ruleId": f.rule_id, "ruleIndex": rule_index, "level": LEVEL[f.severity], "message": {"text": f"{f.title}：{measured_headline(f.measured)}"}}]
-    return [_result(f, rule_index, v) for v in f.violations]
+    keys = violation_keys(f.rule_id, [dataclasses.asdict(v) for v in f.violations])
+    return [_result(f, rule_index, v, key) for v, key in zip(f.violations, keys, strict=True)]
 
 
-def _result(f: Finding, rule_index: int, v: Violation) -> dict[str, Any]:
+def _result(f: Finding, rule_index: int, v: Violation, key: str) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": f.rule_id,
         "ruleIndex": rule_index,
@@ -147,7 +150,7 @@ def _result(f: Finding, rule_index: int, v: Violation) -> dict[str, Any]:
     location = _location(v)
     if location:
         result["locations"] = [location]
-    result["partialFingerprints"] = {"zwgkViolationKey/v1": violation_key(f.rule_id, dataclasses.asdict(v))}
+    result["partialFingerprints"] = {"zwgkViolationKey/v1": key}
     if v.change in BASELINE_STATE:
         result["baselineState"] = BASELINE_STATE[v.change]
     if v.waived:
