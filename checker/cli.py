@@ -125,13 +125,16 @@ def check(
         from checker.progress import Progress
         from checker.reporters import prepare, write_reports
 
-        as_of_date = parse_cli_date(as_of, "--as-of") if as_of else dt.date.today()
+        as_of_date = parse_cli_date(as_of, "--as-of") if as_of is not None else dt.date.today()
         if year is not None and not 1990 <= year <= 2200:
             raise UsageError(f"--year {year} 不是有效的年度")
         calendar = load_calendar(calendar_file)
         packs = select_packs(rules, profile)
         waivers = _load_waivers(waivers_file)
         old = _load_baseline(baseline_file)
+        from checker.reporters import check_output
+
+        check_output(Path(out), list(formats or FORMATS))  # before the work, not after it
         progress = Progress.for_terminal(quiet=quiet)
         try:
             with bulk_allocation():
@@ -480,6 +483,12 @@ def main(argv: list[str] | None = None) -> int:
         return _exit(EXIT_ERROR, argv)
     except click.exceptions.Exit as exc:
         return _exit(exc.exit_code, argv)
+    except OSError as exc:  # a report, template or draft that cannot be written, output that cannot be printed
+        from checker.errors import os_error_text
+
+        with contextlib.suppress(OSError):
+            click.echo(f"错误：文件操作失败：{os_error_text(exc)}", err=True)
+        return _exit(EXIT_ERROR, argv)
     except click.ClickException as exc:
         click.echo(f"用法错误：{exc.format_message()}（用 zwgk --help 查看用法）", err=True)
         return _exit(EXIT_ERROR, argv)

@@ -36,7 +36,7 @@ import yaml
 from pydantic import ValidationError
 
 from checker.draft_patterns import ACTIVITY_LABELS, Leftover, Proposal, RowContext, ascii_digits, recognise_row
-from checker.errors import UsageError
+from checker.errors import OutputError, UsageError, os_error_text
 from checker.fixtures import has_deadline
 from checker.rulepack import Rule, RulePack
 from checker.taskfiles import SourceTable
@@ -612,7 +612,15 @@ def write_draft(draft: Draft, out: Path, force: bool = False) -> list[Path]:
         "report": render_report(draft, {k: str(v) for k, v in paths.items()}).encode("utf-8"),
     }
     RulePack.model_validate(yaml.safe_load(contents["pack"]))  # the pack must load as written
-    for key, path in paths.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(contents[key])
+    # Everything that would stop a write is found before the first one: all four files or none.
+    blocked = [str(path) for path in paths.values() if path.is_dir()]
+    blocked += sorted({str(folder) for path in paths.values() for folder in path.parents if folder.exists() and not folder.is_dir()})
+    if blocked:
+        raise OutputError(f"以下路径是文件夹或挡住了要建的文件夹，未写入任何文件：{'、'.join(blocked)}")
+    try:
+        for key, path in paths.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(contents[key])
+    except OSError as exc:
+        raise OutputError(f"无法写出草案 {os_error_text(exc)}") from None
     return list(paths.values())

@@ -38,3 +38,34 @@ class EvidenceError(CheckerError):
 
 class CalendarError(CheckerError):
     """A date outside the working-day calendar's data, or a bad overrides file."""
+
+
+class OutputError(CheckerError):
+    """Reports, templates or drafts that cannot be written where the user asked."""
+
+
+_OS_ERRORS_ZH = {
+    "EACCES": "没有访问权限",
+    "EPERM": "没有权限",
+    "EROFS": "所在的文件系统是只读的",
+    "ENOSPC": "磁盘空间不足",
+    "EDQUOT": "超出磁盘配额",
+    "ENOTDIR": "路径中的某一级是文件，不是文件夹",
+    "EISDIR": "已有同名的文件夹",
+    "EEXIST": "已有同名的文件或文件夹",
+    "ENOENT": "路径不存在",
+    "ENAMETOOLONG": "路径过长",
+    "EFBIG": "文件过大",
+    "EIO": "输入输出错误（磁盘或网络存储出错）",
+}
+
+
+def os_error_text(exc: OSError) -> str:
+    """`路径：原因` for a failed write, in Chinese (the system's own words after it, for support)."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    reason = _OS_ERRORS_ZH.get(name, "操作系统报告错误")
+    where = exc.filename if exc.filename is not None else ""
+    detail = f"（{name} {exc.strerror}）" if exc.strerror else ""
+    return f"{where}：{reason}{detail}" if where else f"{reason}{detail}"

@@ -34,9 +34,11 @@ class Progress:
 
     @classmethod
     def for_terminal(cls, *, quiet: bool) -> Progress:
-        """Enabled only for an interactive stderr (not a pipe, file or dumb terminal)."""
+        """Enabled only for an interactive stderr (not a pipe, file or dumb terminal) outside CI
+        (CI=true, which CI services set, also where they give the job a terminal)."""
         interactive = sys.stderr.isatty() and os.environ.get("TERM") != "dumb"
-        return cls(enabled=interactive and not quiet)
+        in_ci = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+        return cls(enabled=interactive and not in_ci and not quiet)
 
     def stage(self, action: str, detail: str = "", done: int | None = None, total: int | None = None) -> None:
         if not self.enabled or time.monotonic() - self._start < self.delay:

@@ -3,12 +3,16 @@
 A waiver file is a YAML list::
 
     - rule: songjiang-psb-2022/consultation-reply-1wd
-      records: [ZX2022-0003]          # optional: only these record ids
+      records: [ZX2022-0003]          # optional: only these record ids (or record: one id)
       department: 指挥处               # optional: only this department's violations
       reason: 平台故障，留言无法调取
       approved_by: 区政务公开办
-      document: 松公开〔2023〕3号       # 批准文号
+      document: 松公开〔2023〕3号       # optional: 批准文号
       expires: 2023-06-30
+
+DESIGN.md's fields (rule, optional record or department, reason, approved_by, expires) are
+enough; `records` (several ids) and `document` (the approval's reference number, shown with
+the reason) are optional additions.
 
 Matching violations are marked 已豁免 with the reason and stay in every report; a finding
 whose violations are all waived has status `waived` and never fails the gate. A waiver whose
@@ -22,7 +26,7 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, model_validator
 
 from checker.checks.base import StrictModel
 from checker.errors import RuleError
@@ -34,23 +38,35 @@ from checker.yamlio import LineMap, PathKey, load_yaml_with_lines
 class Waiver(StrictModel):
     rule: str = Field(min_length=1)
     records: list[str] = []
+    record: str | None = Field(default=None, min_length=1)
     department: str | None = None
     reason: str = Field(min_length=1)
     approved_by: str = Field(min_length=1)
-    document: str = Field(min_length=1)
+    document: str | None = Field(default=None, min_length=1)
     expires: dt.date
 
+    @model_validator(mode="after")
+    def _one_record_field(self) -> Waiver:
+        if self.record is not None and self.records:
+            raise ValueError("record 和 records 只能写一个（一条记录写 record，多条写 records 列表）")
+        return self
+
+    @property
+    def record_ids(self) -> list[str]:
+        return [self.record] if self.record is not None else self.records
+
     def matches(self, v: Violation) -> bool:
-        if self.records and v.record_id not in self.records:
+        if self.record_ids and v.record_id not in self.record_ids:
             return False
         return not (self.department and v.department != self.department)
 
     def label(self) -> str:
-        scope = "、".join(self.records) if self.records else (self.department or "全部违规")
+        scope = "、".join(self.record_ids) if self.record_ids else (self.department or "全部违规")
         return f"{self.rule}（{scope}）"
 
     def note(self) -> str:
-        return f"已豁免：{self.reason}（{self.approved_by}，{self.document}，有效期至 {self.expires.isoformat()}）"
+        approval = f"{self.approved_by}，{self.document}" if self.document else self.approved_by
+        return f"已豁免：{self.reason}（{approval}，有效期至 {self.expires.isoformat()}）"
 
 
 class WaiverFile(StrictModel):
@@ -62,7 +78,7 @@ def load_waivers(path: Path) -> list[Waiver]:
     if data is None:
         return []
     if not isinstance(data, list):
-        raise RuleError(f"{path}:1：豁免文件应为列表，每项一条豁免（rule、reason、approved_by、document、expires）")
+        raise RuleError(f"{path}:1：豁免文件应为列表，每项一条豁免（rule、reason、approved_by、expires，可选 record/records、department、document）")
     try:
         return WaiverFile.model_validate({"waivers": data}).waivers
     except ValidationError as exc:
@@ -129,7 +145,7 @@ def _waiver_findings(waivers: list[Waiver], used: set[int], as_of: dt.date, know
                 kind="waiver",
                 status="fail",
                 requirement="豁免须在有效期内且对应实际存在的违规",
-                source=SourceRef(file="豁免文件", clause=w.document, quote=w.reason),
+                source=SourceRef(file="豁免文件", clause=w.document or f"{w.approved_by}批准", quote=w.reason),
                 measured={"rule": w.rule, "expires": w.expires.isoformat(), "problem": problem},
                 violations=[
                     Violation(

@@ -168,6 +168,39 @@ def test_bad_as_of_date(zwgk, golden_week: Path, tmp_path: Path) -> None:
     assert (result.code, result.err) == (2, "错误：--as-of 的日期 “昨天” 无法识别（应为 2023-03-01、2023/3/1 或 2023年3月1日）\n")
 
 
+def test_an_empty_as_of_is_refused_not_today(zwgk, golden_week: Path, tmp_path: Path) -> None:
+    result = zwgk("check", golden_week, "--as-of", "", "--out", tmp_path / "out")
+    assert (result.code, result.err) == (2, "错误：--as-of 的日期 “” 无法识别（应为 2023-03-01、2023/3/1 或 2023年3月1日）\n")
+
+
+def test_an_output_folder_that_cannot_be_written_is_refused_before_the_work(zwgk, golden_week: Path, tmp_path: Path) -> None:
+    """Exit 2 with the path and the reason in Chinese, and nothing written: not an internal
+    error after the check, not half a report set."""
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x", encoding="utf-8")
+    result = zwgk("check", golden_week, "--out", a_file / "sub")
+    assert (result.code, result.err) == (2, f"错误：无法写出报告：{a_file} 是文件，不是文件夹（--out {a_file / 'sub'}）\n")
+    taken = tmp_path / "taken"
+    (taken / "report.json").mkdir(parents=True)
+    result = zwgk("check", golden_week, "--out", taken)
+    assert result.code == 2 and "中已有同名的文件夹 report.json" in result.err
+    assert sorted(p.name for p in taken.iterdir()) == ["report.json"], "nothing written"
+
+
+def test_a_write_that_fails_midway_is_exit_2_naming_the_file(zwgk, golden_week: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from checker import reporters
+
+    def full(path: Path, content: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(reporters, "write_atomic", full)
+    result = zwgk("check", golden_week, "--format", "json", "--out", tmp_path / "out")
+    assert result.code == 2 and "内部错误" not in result.err
+    assert result.err == f"错误：无法写出报告 {tmp_path / 'out' / 'report.json'}：磁盘空间不足（ENOSPC No space left on device）\n"
+
+
 def test_missing_evidence_path(zwgk, tmp_path: Path) -> None:
     result = zwgk("check", tmp_path / "nope", "--out", tmp_path / "out")
     assert (result.code, result.err) == (2, f"错误：{tmp_path / 'nope'}：找不到佐证材料路径\n")

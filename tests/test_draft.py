@@ -346,6 +346,19 @@ def test_draft_never_overwrites_without_force(zwgk, tmp_path: Path) -> None:  # 
     assert load_pack(tmp_path / "shanghai-district-2021.yaml").pack.year == 2020  # from the title
 
 
+@needs_seeds
+def test_draft_writes_all_four_files_or_none(zwgk, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A file named `fixtures` where the fixtures folder goes stopped the second write after the
+    pack was written (exit 3); now nothing is written, also with --force."""
+    seed = SEEDS / "004_853dcc8e64b86f58.txt"
+    (tmp_path / "fixtures").write_text("不是文件夹", encoding="utf-8")
+    for extra in ((), ("--force",)):
+        result = zwgk("draft", seed, "--pack-id", "shanghai-district-2021", "--out", tmp_path, *extra)
+        assert result.code == 2 and "内部错误" not in result.err
+        assert f"挡住了要建的文件夹，未写入任何文件：{tmp_path / 'fixtures'}" in result.err
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["fixtures"]
+
+
 @pytest.mark.parametrize(
     ("name", "content", "args", "message"),
     [

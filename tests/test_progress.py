@@ -20,10 +20,11 @@ def evidence(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_demo_evidence(tmp_path_factory.mktemp("progress") / "evidence")
 
 
-def _run_with_tty_stderr(args: list[str]) -> tuple[int, str, str]:
-    """Run `zwgk` with stderr on a pseudo-terminal (what a person at a shell has)."""
+def _run_with_tty_stderr(args: list[str], ci: str = "") -> tuple[int, str, str]:
+    """Run `zwgk` with stderr on a pseudo-terminal (what a person at a shell has; `ci`: the CI
+    variable, unset by default even when the tests themselves run in CI)."""
     master, slave = pty.openpty()
-    env = {**os.environ, "ZWGK_PROGRESS_DELAY": "0", "TERM": "xterm"}
+    env = {**os.environ, "ZWGK_PROGRESS_DELAY": "0", "TERM": "xterm", "CI": ci}
     process = subprocess.Popen([sys.executable, "-m", "checker.cli", *args], stdout=subprocess.PIPE, stderr=slave, env=env)
     os.close(slave)
     chunks = []
@@ -65,6 +66,13 @@ def test_quiet_and_pipes_get_no_progress(evidence: Path, tmp_path: Path) -> None
     )
     assert piped.returncode in (0, 1)
     assert piped.stderr == ""
+
+
+@pytest.mark.parametrize("ci", ["true", "1"])
+def test_ci_gets_no_progress_even_on_a_terminal(evidence: Path, tmp_path: Path, ci: str) -> None:
+    """Some CI services give the job a terminal; they all set CI."""
+    code, _, err = _run_with_tty_stderr(_check(evidence, tmp_path), ci=ci)
+    assert code in (0, 1) and err == ""
 
 
 def test_nothing_is_shown_before_the_delay() -> None:

@@ -77,6 +77,25 @@ def test_waiving_every_failure_leaves_records_not_yet_due_pending(zwgk, evidence
     assert all(v["waived"] for v in finding["violations"]) and result.code == 0
 
 
+def test_a_waiver_with_design_md_fields_only_applies(zwgk, evidence: Path, tmp_path: Path) -> None:
+    """DESIGN.md's fields: rule, optional record or department, reason, approved_by, expires
+    (no 批准文号, one record written as `record`)."""
+    (tmp_path / "w.yaml").write_text(
+        "- rule: songjiang-psb-2022/consultation-reply-1wd\n  record: C-1\n  reason: 平台故障\n  approved_by: 区政务公开办\n  expires: 2023-06-30\n",
+        encoding="utf-8",
+    )
+    result, report = _run(zwgk, evidence, tmp_path / "out", "--waivers", tmp_path / "w.yaml")
+    waived = {v["record_id"]: v for v in _finding(report, RULE)["violations"]}
+    assert waived["C-1"]["waiver"] == "已豁免：平台故障（区政务公开办，有效期至 2023-06-30）"
+    assert waived["C-2"]["waived"] is False and result.code == 1
+    (tmp_path / "both.yaml").write_text(
+        "- rule: songjiang-psb-2022/consultation-reply-1wd\n  record: C-1\n  records: [C-2]\n  reason: x\n  approved_by: y\n  expires: 2023-06-30\n",
+        encoding="utf-8",
+    )
+    both, _ = _run(zwgk, evidence, tmp_path / "out2", "--waivers", tmp_path / "both.yaml")
+    assert both.code == 2 and "record 和 records 只能写一个" in both.err
+
+
 def test_expired_waiver_is_not_applied_and_is_reported(zwgk, evidence: Path, tmp_path: Path) -> None:
     (tmp_path / "w.yaml").write_text(WAIVER.format(expires="2023-02-28"), encoding="utf-8")
     result, report = _run(zwgk, evidence, tmp_path / "out", "--waivers", tmp_path / "w.yaml")

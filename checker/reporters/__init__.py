@@ -92,12 +92,49 @@ def write_atomic(path: Path, content: str | bytes, *, encoding: str = "utf-8") -
         raise
 
 
+def output_names(formats: list[str]) -> list[str]:
+    """The files `write_reports` writes for these formats, in order."""
+    names = []
+    for fmt in dict.fromkeys(formats):
+        names.append(RENDERERS[fmt][0])
+        if fmt == "html":
+            names.append(VIOLATIONS_CSV)
+    return names
+
+
+def check_output(out: Path, formats: list[str]) -> None:
+    """Refuse, before any work, an output folder the reports cannot be written to: a file on the
+    way, a report name taken by a folder, no permission. (Nothing is created here.)"""
+    from checker.errors import OutputError
+
+    existing = out
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise OutputError(f"无法写出报告：{existing} 是文件，不是文件夹（--out {out}）")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise OutputError(f"无法写出报告：没有文件夹 {existing} 的写入权限（--out {out}）")
+    taken = [name for name in output_names(formats) if (out / name).is_dir()]
+    if taken:
+        raise OutputError(f"无法写出报告：{out} 中已有同名的文件夹 {'、'.join(taken)}，请删除或改用其他 --out 目录")
+
+
 def write_reports(report: Report, out: Path, formats: list[str], *, fail_on: str = "major", progress: Progress | None = None) -> list[Path]:
     """Render and write each format (and violations.csv beside report.html); return the paths.
 
     `fail_on` is the `--fail-on` level the run's exit code uses: the HTML and Markdown pages
     state the same verdict (合格/不合格) and explain it.
     """
+    from checker.errors import OutputError, os_error_text
+
+    check_output(out, formats)
+    try:
+        return _write_reports(report, out, formats, fail_on=fail_on, progress=progress)
+    except OSError as exc:
+        raise OutputError(f"无法写出报告 {os_error_text(exc)}") from None
+
+
+def _write_reports(report: Report, out: Path, formats: list[str], *, fail_on: str, progress: Progress | None) -> list[Path]:
     written = []
     wanted = list(dict.fromkeys(formats))  # each format once, in the order asked
     for n, fmt in enumerate(wanted, start=1):
