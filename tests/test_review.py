@@ -201,6 +201,20 @@ def test_two_reviews_a_year_apart_with_year_compare_rules_not_old_records(zwgk, 
     assert "另有基准报告的违规记录 1 条属于 2022 年度，不在本次（2023 年度）检查范围" in diff
 
 
+def test_a_yearly_count_missed_two_years_running_is_this_years_violation_not_last_years(zwgk, tmp_path: Path) -> None:
+    """count and ratio violations name their period: no leader briefing in 2023 is a new
+    violation of 2023, and 2022's is not rechecked — not one 持续 violation matched across years."""
+    ev = tmp_path / "ev"
+    write_csv(ev / "activities.csv", "id,department,type,date", "A-1,指挥处,training,2022-05-01", "A-2,指挥处,training,2023-05-01")
+    common = ("--rules", "songjiang-psb-2022", "--format", "json")
+    zwgk("check", ev, *common, "--year", "2022", "--as-of", "2023-01-15", "--out", tmp_path / "y2022")
+    zwgk("check", ev, *common, "--year", "2023", "--as-of", "2024-01-15", "--out", tmp_path / "y2023", "--baseline", tmp_path / "y2022" / "report.json")
+    report = json.loads((tmp_path / "y2023" / "report.json").read_text(encoding="utf-8"))
+    [v] = _finding(report, "songjiang-psb-2022/leader-briefing-yearly")["violations"]
+    assert (v["period"], v["change"]) == ("2023-01-01 至 2023-12-31", "new")
+    assert report["summary"]["baseline"]["violations"]["persisting"] == 0
+
+
 def test_violations_with_nothing_to_tell_them_apart_keep_their_own_keys() -> None:
     """An any_of rule's failed alternatives name no record, department or period: each still
     counts once in a baseline comparison and gets its own SARIF fingerprint."""

@@ -147,6 +147,7 @@ def evaluate(check: CountCheck, frame: pl.DataFrame, ctx: EvalContext, spec: Kin
                     row=None,
                     expected=f"{start.isoformat()} 至 {end.isoformat()} 不少于 {check.min} 次",
                     actual=f"{n} 次",
+                    period=f"{start.isoformat()} 至 {end.isoformat()}",  # (a baseline matches this window, not next year's)
                     message=f"{'部门 ' + dept + ' ' if dept else ''}{start.isoformat()} 至 {end.isoformat()} 应不少于 {check.min} 次，实际 {n} 次",
                 )
             )

@@ -79,6 +79,7 @@ def evaluate(check: RatioCheck, frame: pl.DataFrame, ctx: EvalContext, spec: Kin
                     row=None,
                     expected=f"≥ {_pct(check.min)}",
                     actual=f"{_pct(share)}（{num}/{den}）",
+                    period=f"{ctx.year}年" if ctx.year is not None else None,
                     message=f"{'部门 ' + dept + ' ' if dept else ''}{where_text(check.numerator, spec)}的比例为 {_pct(share)}（{num}/{den}），低于 {_pct(check.min)}",
                 )
             )
