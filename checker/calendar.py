@@ -278,20 +278,23 @@ def _apply_overrides(
     added: set[int] = set()
     problems: list[str] = []
     for year_key, spec in data.items():
-        try:
-            year = int(year_key)
-        except (TypeError, ValueError):
-            problems.append(f"{where}：年份键 “{year_key}” 不是整数")
+        if isinstance(year_key, bool) or not (isinstance(year_key, int) or (isinstance(year_key, str) and year_key.strip().isascii() and year_key.strip().isdigit())):
+            problems.append(f"{where}：年份键 “{year_key}” 不是整数年份（如 2027）")
             continue
+        year = int(year_key)
         if not isinstance(spec, dict) or set(spec) - {"holidays", "workdays"}:
             problems.append(f"{where}：{year} 年只能包含 holidays 和 workdays 两个键")
             continue
+        listed: dict[dt.date, str] = {}  # day -> the key that listed it, in this file
         for key, is_work in (("holidays", False), ("workdays", True)):
             for name, raw in _named_entries(spec.get(key) or []):
                 try:
                     for day in _expand(raw):
                         if day.year != year:
                             raise ValueError(f"{day.isoformat()} 不属于 {year} 年")
+                        if listed.get(day, key) != key:
+                            raise ValueError(f"{day.isoformat()} 同时列在 holidays 和 workdays 中，只能是其中之一")
+                        listed[day] = key
                         days[day] = is_work
                         if name and not is_work:
                             names[day] = name

@@ -492,8 +492,18 @@ NOT_A_DATE = "不是有效的日期（应为 2027-01-01 这样的日期，或 20
         ),
         pytest.param(
             "二〇二七:\n  holidays: [2027-01-01]\n",
-            ["{f}：年份键 “二〇二七” 不是整数"],
+            ["{f}：年份键 “二〇二七” 不是整数年份（如 2027）"],
             id="year-not-integer",
+        ),
+        pytest.param(
+            "2027.9:\n  holidays: [2027-01-01]\n",
+            ["{f}：年份键 “2027.9” 不是整数年份（如 2027）"],
+            id="year-with-a-fraction",
+        ),
+        pytest.param(
+            "2027:\n  holidays:\n    春节: [2027-02-05..2027-02-07]\n  workdays: [2027-02-06]\n",
+            ["{f}：2027 年 workdays 中的 “2027-02-06” 无效：2027-02-06 同时列在 holidays 和 workdays 中，只能是其中之一"],
+            id="holiday-and-workday",
         ),
     ],
 )
