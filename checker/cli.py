@@ -14,6 +14,7 @@ import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -259,14 +260,14 @@ def validate(evidence: str) -> int:
 @click.option("--out", type=click.Path(file_okay=False), default="templates", show_default=True, help="模板输出目录。")
 @click.option("--force", is_flag=True, help="覆盖 --out 中已存在的同名文件。")
 def template(kinds: tuple[str, ...], formats: tuple[str, ...], out: str, force: bool) -> int:
-    """写出台账填报模板（KIND 为台账类型，如 consultation 或 “咨询”；省略则全部十类）。
+    """写出台账填报模板（KIND 为台账类型，如 consultation、consultations 或 咨询答复台账；省略则全部十类）。
 
     Excel 模板带中文表头、每列说明工作表、枚举下拉框和日期格式。
     """
     from checker.templates import FORMATS as TEMPLATE_FORMATS
     from checker.templates import write_templates
 
-    written = write_templates(Path(out), list(kinds) or None, list(formats or TEMPLATE_FORMATS), overwrite=force)
+    written = write_templates(Path(out), list(kinds) or None, list(dict.fromkeys(formats or TEMPLATE_FORMATS)), overwrite=force)
     for path in written:
         click.echo(f"模板：{path}")
     return EXIT_OK
@@ -473,6 +474,21 @@ def demo(out: str, year: int, rows: int | None) -> int:
 
 
 # --------------------------------------------------------------------------- entry point
+_NO_ARGS_IS_HELP: Any = getattr(click.exceptions, "NoArgsIsHelpError", ())  # (click >= 8.2)
+
+
+def _chinese_help(command: click.Command) -> None:
+    """Every command's help in Chinese, click's own headings included (checker.cli_zh)."""
+    from checker.cli_zh import Context
+
+    command.context_class = Context
+    for sub in getattr(command, "commands", {}).values():
+        _chinese_help(sub)
+
+
+_chinese_help(cli)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; map errors to exit codes and Chinese messages without tracebacks."""
     try:
@@ -489,8 +505,13 @@ def main(argv: list[str] | None = None) -> int:
         with contextlib.suppress(OSError):
             click.echo(f"错误：文件操作失败：{os_error_text(exc)}", err=True)
         return _exit(EXIT_ERROR, argv)
+    except _NO_ARGS_IS_HELP as exc:  # `zwgk`, `zwgk rules`: the help itself
+        click.echo(exc.format_message(), err=True)
+        return _exit(EXIT_ERROR, argv)
     except click.ClickException as exc:
-        click.echo(f"用法错误：{exc.format_message()}（用 zwgk --help 查看用法）", err=True)
+        from checker.cli_zh import usage_message
+
+        click.echo(f"用法错误：{usage_message(exc)}（用 zwgk --help 查看用法）", err=True)
         return _exit(EXIT_ERROR, argv)
     except click.exceptions.Abort as exc:
         # click turns Ctrl-C (and end of input at a prompt) into Abort; an interrupt is not bad

@@ -206,10 +206,30 @@ def test_missing_evidence_path(zwgk, tmp_path: Path) -> None:
     assert (result.code, result.err) == (2, f"错误：{tmp_path / 'nope'}：找不到佐证材料路径\n")
 
 
-def test_click_usage_errors_are_exit_2_in_chinese(zwgk) -> None:
-    result = zwgk("check")
-    assert result.code == 2
-    assert result.err.startswith("用法错误：")
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("check",), "缺少参数 EVIDENCE"),
+        (("check", "a", "b"), "多余的参数：b"),
+        (("check", "a", "--nope"), "没有选项 --nope"),
+        (("check", "a", "--format", "pdf"), "--format 的值无效：“pdf” 不是可选值之一（可选：html、json、junit、sarif、md）"),
+        (("check", "a", "--year", "二〇二二"), "--year 的值无效：“二〇二二” 不是整数"),
+        (("check", "a", "--out"), "选项 --out 需要一个值"),
+        (("nosuch",), "没有命令 nosuch"),
+        (("calendar", "deadline", "2022-01-01", "-1"), "没有选项 -1（负数会被当作选项；参数中的负数请写在 -- 之后，如 -- -1）"),
+    ],
+)
+def test_click_usage_errors_are_exit_2_in_chinese(zwgk, args: tuple[str, ...], message: str) -> None:
+    result = zwgk(*args)
+    assert (result.code, result.err) == (2, f"用法错误：{message}（用 zwgk --help 查看用法）\n")
+
+
+def test_help_is_chinese_to_the_frame(zwgk) -> None:
+    text = zwgk("check", "--help").out
+    assert text.startswith("用法：zwgk check [OPTIONS] EVIDENCE") and "\n选项：\n" in text and "显示本帮助并退出。" in text
+    assert "Usage:" not in text and "Options:" not in text and "Show this message" not in text
+    bare = zwgk()
+    assert bare.err.startswith("用法：zwgk [OPTIONS] COMMAND") and "\n命令：\n" in bare.err and "用法错误" not in bare.err
 
 
 def test_kinds_without_evidence_are_not_applicable_and_listed(zwgk, golden_week: Path, tmp_path: Path) -> None:

@@ -137,6 +137,18 @@ def test_a_trigger_past_the_calendar_data_names_the_row(zwgk, tmp_path: Path) ->
     assert "tasks.csv 第2行 G列（触发日期）：" in result.err and "超出工作日历数据的覆盖范围" in result.err
 
 
+def test_unknown_time_nodes_are_listed_at_most_20_per_column(zwgk, tmp_path: Path) -> None:
+    ev = tmp_path / "ev"
+    ev.mkdir()
+    rows = "".join(f"T-{i},2022年度任务分解表,任务{i},尽快{i},\n" for i in range(30))
+    (ev / "tasks.csv").write_text("编号,任务分解表,任务内容,时间节点,完成日期\n" + rows, encoding="utf-8")
+    result = zwgk("validate", ev)
+    lines = result.err.strip().splitlines()
+    assert result.code == 2 and len(lines) == 21
+    assert lines[0].startswith("错误：tasks.csv 第2行 D列（时间节点）：无法识别的时间节点“尽快0”")
+    assert lines[-1] == "错误：tasks.csv D列（时间节点）：另有 10 处同类问题未逐条列出"
+
+
 def test_an_unknown_time_node_exits_2_naming_the_row(zwgk, tmp_path: Path) -> None:
     ev = tmp_path / "ev"
     ev.mkdir()

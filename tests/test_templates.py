@@ -215,6 +215,8 @@ def test_template_command_writes_the_kinds_asked_for(zwgk, tmp_path: Path) -> No
     assert sorted(p.name for p in out.iterdir()) == ["consultations.csv", "consultations.xlsx", "interpretations.csv", "interpretations.xlsx"]
     assert (out / "consultations.csv").read_bytes() == template_bytes(KINDS["consultation"], "csv")
     assert f"模板：{out / 'consultations.csv'}" in result.out
+    again = zwgk("template", "consultations", "--format", "csv", "--format", "csv", "--out", str(tmp_path / "again"))
+    assert again.out.count("模板：") == 1, "a format asked twice is written once"
 
 
 def test_template_command_never_replaces_a_filled_ledger(zwgk, tmp_path: Path) -> None:

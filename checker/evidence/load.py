@@ -974,7 +974,11 @@ def _time_node_problems(work: pl.DataFrame, table: SourceTable, mapped_due: tupl
     if not bad:
         return []
     rows = work.filter(pl.col("__t:due").is_in(list(bad))).select("_row", "__t:due")
-    return [(row, column, f"{location(table.file, table.sheet, row, column_text, letter)}：{bad[text]}") for row, text in rows.iter_rows()]
+    found = [(row, column, f"{location(table.file, table.sheet, row, column_text, letter)}：{bad[text]}") for row, text in rows.head(MAX_PROBLEMS_PER_COLUMN).iter_rows()]
+    if rows.height > MAX_PROBLEMS_PER_COLUMN:  # (at most so many per column, as for every other field)
+        rest = rows.height - MAX_PROBLEMS_PER_COLUMN
+        found.append((2**62, column, f"{location(table.file, table.sheet, None, column_text, letter)}：另有 {rest} 处同类问题未逐条列出"))
+    return found
 
 
 def polars_type(field_type: str) -> pl.DataType:
