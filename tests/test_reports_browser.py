@@ -289,5 +289,8 @@ def test_matrix_sorts_by_clicked_column(page: Chromium) -> None:
 def test_prints_on_a4(page: Chromium, tmp_path: Path) -> None:
     pdf = page.print_pdf(tmp_path / "report.pdf")
     assert pdf.startswith(b"%PDF")
-    boxes = re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)
-    assert boxes and all(abs(float(w) - 595.3) < 1 and abs(float(h) - 841.9) < 1 for w, h in boxes)  # A4 in points
+    boxes = [(float(w), float(h)) for w, h in re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)]
+    portrait = [abs(w - 595.3) < 1 and abs(h - 841.9) < 1 for w, h in boxes]  # A4 in points
+    landscape = [abs(w - 841.9) < 1 and abs(h - 595.3) < 1 for w, h in boxes]  # the matrix (report.css: matrix-landscape)
+    assert boxes and all(p or q for p, q in zip(portrait, landscape, strict=True)), boxes
+    assert portrait[0] and any(landscape), "the matrix prints on a landscape page of its own"

@@ -213,6 +213,27 @@ def test_100k_violations_give_a_small_page_that_says_it_was_truncated() -> None:
     assert render_csv(report).count(b"\r\n") == 1 + 100_001
 
 
+def test_thousands_of_departments_give_a_bounded_page() -> None:
+    """A 责任部门 column that names something else (one name per record) must not make the page
+    megabytes of matrix rows, chart bars and filter options: the busiest are listed, the rest
+    summed up and sent to violations.csv."""
+    from checker.reporters.html import MAX_CHART_DEPARTMENTS, MAX_MATRIX_DEPARTMENTS
+
+    many = [violation(n, department=f"部门{n:05d}") for n in range(5000)] + [violation(5000 + n, department="部门00007") for n in range(3)]
+    report = make_report([finding("many", many)], departments=[f"部门{n:05d}" for n in range(5000)])
+    html = render("html", report)
+    assert len(html.encode("utf-8")) < 1024 * 1024
+    matrix = html[html.index('id="matrix-table"') : html.index("</table>", html.index('id="matrix-table"'))]
+    assert matrix.count('class="dept-link"') == MAX_MATRIX_DEPARTMENTS
+    assert matrix.index('data-dept="部门00007"') < matrix.index('data-dept="部门00000"'), "the busiest department first"
+    hidden = 5000 - MAX_MATRIX_DEPARTMENTS
+    assert f"其余 {hidden} 个部门共 {hidden} 条违规" in html
+    assert f"只画出问题最多的 {MAX_CHART_DEPARTMENTS} 个部门，其余 {5000 - MAX_CHART_DEPARTMENTS} 个部门共" in html
+    select = html[html.index('id="f-dept"') : html.index("</select>", html.index('id="f-dept"'))]
+    assert select.count("<option") == MAX_MATRIX_DEPARTMENTS + 1
+    assert render_csv(report).count(b"\r\n") == 1 + 5003, "every violation is in the CSV"
+
+
 # --------------------------------------------------------------------------- packaging
 def test_reporters_package_is_import_light() -> None:
     code = "import sys, checker.reporters as r; print(r.FORMATS); print(sorted({m.split('.')[0] for m in sys.modules} & {'jinja2', 'polars', 'pydantic', 'xml'}))"

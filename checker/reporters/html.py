@@ -62,11 +62,20 @@ class RuleView:
         return len(self.rows) < len(self.finding.violations)
 
 
+# Departments the page lists by name (matrix rows, chart bars, the filter): a city's review has a
+# few hundred; a ledger whose 责任部门 column holds something else (one name per record) must not
+# turn the page into megabytes of rows. The rest are summed up and are in violations.csv.
+MAX_MATRIX_DEPARTMENTS = 200
+MAX_CHART_DEPARTMENTS = 40
+
+
 @dataclass
 class MatrixView:
     rules: list[RuleView]
     rows: list[tuple[str, list[tuple[int, int]], int]]  # department, (open, waived) per rule, open total
     totals: list[int] = field(default_factory=list)
+    hidden: int = 0  # departments past MAX_MATRIX_DEPARTMENTS (fewest violations), not listed
+    hidden_open: int = 0  # their open violations
 
     @property
     def grand_total(self) -> int:
@@ -102,14 +111,21 @@ def render(report: Report, *, fail_on: str = "major") -> str:
     departments = _all_departments(report)
     judged = verdict(report, fail_on)
     counted = {f.rule_id for f in judged.counted}
+    matrix = _matrix(report, rules, departments)
+    filter_departments = _filter_departments(report, departments)
+    if matrix.hidden:  # the filter offers the departments the matrix lists (the rest: violations.csv)
+        listed = {dept for dept, _, _ in matrix.rows}
+        filter_departments = [d for d in filter_departments if d in listed]
+        for r in rules:
+            r.departments = [d for d in r.departments if d in listed]
     context: dict[str, Any] = {
         "s": report.summary,
         "verdict": judged,
         "verdict_rules": [r for r in rules if r.finding.rule_id in counted],
         "rules": rules,
-        "matrix": _matrix(report, rules, departments),
+        "matrix": matrix,
         "charts": _charts(report, departments),
-        "filter_departments": _filter_departments(report, departments),
+        "filter_departments": filter_departments,
         "missing_kinds": [(k, kind_label(k), _rules_of_kind(report, k)) for k in report.summary.kinds_without_evidence],
         "evidence": [(e, kind_label(e.kind)) for e in report.summary.evidence],
         "status_zh": STATUS_ZH,
@@ -214,8 +230,9 @@ def _matrix(report: Report, rules: list[RuleView], all_departments: list[str]) -
         cells = [(counts[(dept, r.number)][0], counts[(dept, r.number)][1]) if (dept, r.number) in counts else (0, 0) for r in columns]
         rows.append((dept, cells, sum(c[0] for c in cells)))
     rows.sort(key=lambda row: -row[2])  # stable: most violations first, then the summary's order
+    shown, hidden = rows[:MAX_MATRIX_DEPARTMENTS], rows[MAX_MATRIX_DEPARTMENTS:]
     totals = [r.open_count for r in columns]
-    return MatrixView(rules=columns, rows=rows, totals=totals)
+    return MatrixView(rules=columns, rows=shown, totals=totals, hidden=len(hidden), hidden_open=sum(row[2] for row in hidden))
 
 
 def _rules_of_kind(report: Report, kind: str) -> int:
@@ -250,15 +267,13 @@ def _charts(report: Report, departments: list[str]) -> list[tuple[str, str, str]
     if by_dept:
         position = {d: i for i, d in enumerate(departments)}
         order = sorted(by_dept, key=lambda d: (-sum(by_dept[d].values()), position.get(d, len(position)), d))
-        bars = [Bar(d, tuple(Segment(by_dept[d][sev], f"sev-{sev}", SEVERITY_ZH[sev]) for sev in SEVERITIES)) for d in order]
+        bars = [Bar(d, tuple(Segment(by_dept[d][sev], f"sev-{sev}", SEVERITY_ZH[sev]) for sev in SEVERITIES)) for d in order[:MAX_CHART_DEPARTMENTS]]
         legend = [(f"sev-{sev}", f"{SEVERITY_ZH[sev]}规则") for sev in SEVERITIES]
-        charts.append(
-            (
-                "各部门违规记录",
-                "按规则级别分色；不含已豁免的记录。部门越靠上，问题越多。",
-                hbar_chart(bars, caption="各部门违规记录（条）", legend=legend),
-            )
-        )
+        note = "按规则级别分色；不含已豁免的记录。部门越靠上，问题越多。"
+        if len(order) > MAX_CHART_DEPARTMENTS:
+            rest = order[MAX_CHART_DEPARTMENTS:]
+            note += f"只画出问题最多的 {MAX_CHART_DEPARTMENTS} 个部门，其余 {len(rest)} 个部门共 {sum(sum(by_dept[d].values()) for d in rest)} 条。"
+        charts.append(("各部门违规记录", note, hbar_chart(bars, caption="各部门违规记录（条）", legend=legend)))
 
     if months:
         year = s.review_year
