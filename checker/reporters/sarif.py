@@ -4,7 +4,9 @@
   and its source (file, clause, quoted words) in `help` and `properties`.
 - `results`: each violation of a failing or waived rule, located at its evidence file
   (`artifactLocation.uri`, relative to the evidence folder, `uriBaseId` `EVIDENCE`) and row
-  (`region.startLine`; for a workbook the sheet is named in the location's message). A waived
+  (`region.startLine`; for a workbook the sheet is named in the location's message). The row is
+  the one every report names, as Excel numbers it: in a CSV file whose cells hold line breaks it
+  is not the text line an editor shows (a known limit: the loader does not track text lines). A waived
   violation carries a `suppressions` entry with the waiver; against `--baseline`,
   `baselineState` is `new` or `unchanged`.
 - `level` follows the rule's severity: critical and major → error, minor → warning.
