@@ -24,8 +24,20 @@ def test_evidence_text_cannot_become_markup() -> None:
     md = render("md", report)
     assert "![t](http" not in md
     assert re.search(r"(?<!\\)<img", md) is None and "\\<img src=x\\>" in md
-    assert "\\!\\[t\\](http://evil/x.png)" in md
+    assert "\\!\\[t\\](http\\://evil/x.png)" in md
     assert "a \\| b \\#\\# 标题" in md
+
+
+def test_evidence_text_cannot_become_an_autolink_mention_or_entity() -> None:
+    """GFM links bare URLs, www. names and e-mail addresses without any markup, and GitHub turns
+    @name into a mention; evidence on a CI job page must stay text (checked against cmark-gfm
+    when written: none of these renders as a link)."""
+    text = "见 http://evil.example/a、WWW.evil.example、a@b.cn、@octocat、&amp;"
+    md = render("md", make_report([finding("links", [violation(1, department=text, message=text)])]))
+    assert "http://evil" not in md and "http\\://evil.example/a" in md
+    assert "WWW.evil" not in md and "WWW\\.evil.example" in md
+    assert "a@b.cn" not in md and "a@\u2060b.cn" in md and "@\u2060octocat" in md
+    assert "\\&amp;" in md
 
 
 def test_failing_rule_lists_a_few_records_and_points_to_the_rest() -> None:

@@ -15,12 +15,19 @@ from checker.reporters.wording import SEVERITIES, SEVERITY_ZH, display_order, ki
 
 MAX_RULES = 50
 MAX_RECORDS = 5
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|!#~])")
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|!#~&])")  # & too: &amp; in evidence is text, not an entity
+# GFM's extended autolinks need no markup: http://…, https://…, www.… become links by themselves
+# (an escaped ":" or "." stops them); an e-mail address or @mention is found after escapes are
+# undone, so an invisible word joiner after "@" keeps it text.
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z])(:)(?=//)|(?<![a-z0-9])(www)(\.)")
+_WORD_JOINER = "\u2060"
 
 
 def _md(text: object) -> str:
     """Literal text inside Markdown (and a table cell): no markup, no line breaks."""
-    return _SPECIAL.sub(r"\\\1", str(text if text is not None else "")).replace("\r", " ").replace("\n", " ")
+    escaped = _SPECIAL.sub(r"\\\1", str(text if text is not None else ""))
+    escaped = _AUTOLINK.sub(lambda m: "\\:" if m.group(1) else f"{m.group(2)}\\.", escaped)
+    return escaped.replace("@", "@" + _WORD_JOINER).replace("\r", " ").replace("\n", " ")
 
 
 def render(report: Report, *, fail_on: str = "major") -> str:
