@@ -30,8 +30,10 @@ def reference_violations(  # the pre-issue-7 per-row implementation; only the co
     check: Any,
     spec: Any,
     ctx: Any,
+    date_only: pl.Series | None = None,
 ) -> list[dict[str, Any]]:
     failed, late, before_start = failed_column.to_list(), late_column.to_list(), before_column.to_list()
+    bare = date_only.to_list() if date_only is not None else [False] * len(failed)
     deadline_days, extra_note = deadline_column.to_list(), note_column.to_list()
     if not any(failed):
         return []
@@ -57,6 +59,10 @@ def reference_violations(  # the pre-issue-7 per-row implementation; only the co
         if before_start[i]:
             actual = fmt_moment(end)
             message = f"{end_label} {fmt_moment(end)} 早于{start_label} {fmt_moment(start)}，记录可能有误"
+        elif bare[i]:
+            day = (end.date() if isinstance(end, dt.datetime) else end).isoformat()
+            actual = f"{day}（只有日期）"
+            message = f"{start_label} {fmt_moment(start)}，应不晚于 {due_text}；{end_label}只填写了日期 {day}，无法确认是否在{check.within.text()}内，请补填时间{note}"
         elif late[i]:
             actual = fmt_moment(end)
             overrun = _reference_overrun(ctx, check, start, end, int(deadline_days[i]))
@@ -122,10 +128,16 @@ def test_hours_match_including_fractional_overruns(monkeypatch: pytest.MonkeyPat
         {**base, "id": "E3", "occurred_at": "2022-05-01", "press_release_at": "2022-05-03 00:00"},
         {**base, "id": "E4", "occurred_at": "2022-05-01 10:00", "press_release_at": ""},
         {**base, "id": "E5", "occurred_at": "2022-05-01 10:00", "press_release_at": "2022-04-30 10:00"},
+        {**base, "id": "E6", "occurred_at": "2022-05-01 10:00", "press_release_at": "2022-05-02"},  # date only, deadline within that day
+        {**base, "id": "E7", "occurred_at": "2022-05-01 00:00", "press_release_at": "2022-05-01"},  # date only, the whole day is in time
     ]
     check = {"type": "deadline", "start": "occurred_at", "end": "press_release_at", "within": {"hours": 24}}
     new, old = _both("emergency", check, records, dt.date(2023, 3, 1), monkeypatch)
-    assert [v["record_id"] for v in new] == ["E1", "E2", "E3", "E4", "E5"]
+    assert [v["record_id"] for v in new] == ["E1", "E2", "E3", "E4", "E5", "E6"]
+    assert (new[5]["actual"], new[5]["message"]) == (
+        "2022-05-02（只有日期）",
+        "发生时间 2022-05-01 10:00，应不晚于 2022-05-02 10:00；新闻发布时间只填写了日期 2022-05-02，无法确认是否在24小时内，请补填时间",
+    )
     assert "超时 1.2 小时" in new[0]["message"]  # Python's rounding of 1.25, as before
     assert new == old
 

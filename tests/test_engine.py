@@ -70,6 +70,22 @@ def test_hours_deadline_is_exact() -> None:
     assert finding.violations[0].message == "发生时间 2022-05-01 10:00，应不晚于 2022-05-02 10:00，实际新闻发布时间 2022-05-02 10:01，超时 0.0 小时"
 
 
+def test_an_hours_deadline_with_a_date_only_end_is_not_passed_on_00_00() -> None:
+    """A first response written 2022-05-02 (no time) to an event of 05-01 22:00 with 5 hours:
+    00:00 would be in time, 15:00 would not; the record cannot show which."""
+    pack = _pack({"type": "deadline", "start": "occurred_at", "end": "first_response_at", "within": {"hours": 5}}, kind="emergency")
+    base = {"department": "指挥处", "level": "major", "press_release_at": ""}
+    records = {
+        "emergency": [
+            {**base, "id": "E1", "occurred_at": "2022-05-01 22:00", "first_response_at": "2022-05-02"},
+            {**base, "id": "E2", "occurred_at": "2022-05-01 22:00", "first_response_at": "2022-05-02 01:30"},
+        ]
+    }
+    finding = _run(pack, records).findings[0]
+    assert (finding.status, finding.measured["date_only"], finding.measured["on_time"]) == ("fail", 1, 1)
+    assert [(v.record_id, v.actual) for v in finding.violations] == [("E1", "2022-05-02（只有日期）")]
+
+
 def test_months_deadline_clamps_to_month_end() -> None:
     pack = _pack({"type": "deadline", "start": "issued_at", "end": "feedback_published_at", "within": {"months": 1}}, kind="decision")
     records = {

@@ -18,6 +18,9 @@ Statuses
     the same day when both cells have one (an end at 00:00 is taken as a bare date).
     no start: a record whose start field is blank (possible when a rule starts from an optional
     field) has no deadline; it is counted as ``no_start`` and not judged.
+    date only (``hours``): an end written without its time (read as 00:00) is on time only if
+    its whole day is; if the deadline falls within that day it fails as ``date_only`` ("请补填时间"),
+    since 00:00 would pass a reply made at 15:00.
 
 Example (PASS / FAIL)::
 
@@ -165,6 +168,7 @@ def evaluate(check: DeadlineCheck, frame: pl.DataFrame, ctx: EvalContext, spec: 
     start_days = work.get_column("__sd").cast(pl.Int64)
     as_of_day = (ctx.as_of - dt.date(1970, 1, 1)).days
     extra_note = pl.repeat("", work.height, dtype=pl.String, eager=True)
+    date_only = pl.repeat(False, work.height, dtype=pl.Boolean, eager=True)
 
     if unit == "hours":
         deadline_moment = work.select(
@@ -173,6 +177,11 @@ def evaluate(check: DeadlineCheck, frame: pl.DataFrame, ctx: EvalContext, spec: 
         deadline_days = deadline_moment.cast(pl.Date).cast(pl.Int64)
         end_moment = work.get_column("__end").cast(pl.Datetime("us"))
         late = (end_moment > deadline_moment).fill_null(False)
+        # An end at 00:00 is a date typed without its time (as for "end before start" below):
+        # on time only if the whole day is; if the deadline falls within that day, the record
+        # cannot show it was met in time (taking it as 00:00 would pass a reply of 15:00).
+        bare = (end_moment.dt.time() == dt.time(0)).fill_null(False)
+        date_only = bare & ~late & (end_moment + dt.timedelta(days=1) > deadline_moment).fill_null(False)
     else:
         if unit == "working_days" and amount == 0 and not check.exclude and not check.extension:
             deadline_days = start_days  # 当日: on or before the start's own day, whatever day it is
@@ -228,7 +237,8 @@ def evaluate(check: DeadlineCheck, frame: pl.DataFrame, ctx: EvalContext, spec: 
             ((pl.col("__ed") == pl.col("__sd")) & (pl.col("__end") < pl.col("__start")) & (pl.col("__end").dt.time() != dt.time(0))).fill_null(False)
         ).to_series()
         before_start = before_start | same_day_earlier
-    on_time = has_end & ~late & ~before_start
+    date_only = date_only & ~before_start
+    on_time = has_end & ~late & ~before_start & ~date_only
 
     measured: dict[str, Any] = {
         "records": int(work.height),
@@ -239,13 +249,15 @@ def evaluate(check: DeadlineCheck, frame: pl.DataFrame, ctx: EvalContext, spec: 
     }
     if before_start.any():
         measured["end_before_start"] = int(before_start.sum())
+    if date_only.any():
+        measured["date_only"] = int(date_only.sum())
     if no_start:
         measured["no_start"] = no_start
-    decided = measured["on_time"] + measured["late"] + measured["overdue"] + measured.get("end_before_start", 0)
+    decided = measured["on_time"] + measured["late"] + measured["overdue"] + measured.get("end_before_start", 0) + measured.get("date_only", 0)
     if decided:
         measured["compliance_rate"] = round(measured["on_time"] / decided, 4)
-    failed_mask = late | overdue | before_start
-    violations = _violations(work, failed_mask, late, before_start, deadline_days, extra_note, check, spec, ctx)
+    failed_mask = late | overdue | before_start | date_only
+    violations = _violations(work, failed_mask, late, before_start, deadline_days, extra_note, check, spec, ctx, date_only=date_only)
     status = status_of(failed=int(failed_mask.sum()), pending=measured["pending"], decided=decided)
     return Outcome(status, measured, violations)
 
@@ -327,6 +339,7 @@ def _violations(
     check: DeadlineCheck,
     spec: KindSpec,
     ctx: EvalContext,
+    date_only: pl.Series | None = None,
 ) -> list[dict]:  # type: ignore[type-arg]
     """One violation per failed record; every text is built as a column expression (a city's
     year can hold hundreds of thousands of late replies), only the final dicts are Python."""
@@ -375,6 +388,7 @@ def _violations(
         pl.Series("__in_calendar", in_calendar),
         pl.Series("__before", is_before),
         pl.Series("__late", is_late),
+        pl.Series("__date_only", date_only.filter(failed) if date_only is not None else pl.repeat(False, sub.height, dtype=pl.Boolean, eager=True)),
     ).select(
         due_text.alias("due"),
         moment_text(start_expr, work.schema["__start"]).alias("start"),
@@ -386,6 +400,8 @@ def _violations(
         pl.col("__in_calendar"),
         pl.col("__before"),
         pl.col("__late"),
+        pl.col("__date_only"),
+        pl.col("__end").cast(pl.Date).dt.strftime("%Y-%m-%d").alias("end_day"),
     )
     period = within.text()
     if hours:  # Python's rounding, exactly timedelta.total_seconds() / 3600 as the rule's unit is hours
@@ -393,12 +409,14 @@ def _violations(
     else:
         over = texts.select(pl.format("超期 {} {}", pl.col("__over"), pl.when("__in_calendar").then(pl.lit("个工作日")).otherwise(pl.lit("天")))).to_series()
     due, start, end, note, label = pl.col("due"), pl.col("start"), pl.col("end"), pl.col("__note"), pl.col("start_label")
-    before, is_late_col = pl.col("__before"), pl.col("__late")
+    before, is_late_col, day_only = pl.col("__before"), pl.col("__late"), pl.col("__date_only")
     worded = texts.with_columns(over.alias("__over_text")).select(
         pl.format(f"不晚于 {{}}（{_brace(period)}内{{}}）", due, note).alias("expected"),
-        pl.when(before | is_late_col).then(end).otherwise(pl.lit(f"截至 {as_of} 未填写{end_label}")).alias("actual"),
+        pl.when(before | is_late_col).then(end).when(day_only).then(pl.format("{}（只有日期）", pl.col("end_day"))).otherwise(pl.lit(f"截至 {as_of} 未填写{end_label}")).alias("actual"),
         pl.when(before)
         .then(pl.format(f"{_brace(end_label)} {{}} 早于{{}} {{}}，记录可能有误", end, label, start))
+        .when(day_only)
+        .then(pl.format(f"{{}} {{}}，应不晚于 {{}}；{_brace(end_label)}只填写了日期 {{}}，无法确认是否在{_brace(period)}内，请补填时间{{}}", label, start, due, pl.col("end_day"), note))
         .when(is_late_col)
         .then(pl.format(f"{{}} {{}}，应不晚于 {{}}，实际{_brace(end_label)} {{}}，{{}}{{}}", label, start, due, end, pl.col("__over_text"), note))
         .otherwise(pl.format(f"{{}} {{}}，应不晚于 {{}}，截至 {as_of} 仍无{_brace(end_label)}（已逾期）{{}}", label, start, due, note))

@@ -100,6 +100,7 @@ _LABELS = {
     "overdue": "逾期未办",
     "pending": "未到期",
     "end_before_start": "日期早于起算日",
+    "date_only": "只有日期无法按小时核对",
     "no_start": "无起算日期（未检查）",
     "compliance_rate": "按时率",
     "covers_year": "所属年度",
@@ -191,7 +192,7 @@ def measured_headline(measured: dict[str, Any]) -> str:
         text = f"按时 {m['on_time']} / 已到期 {decided} 条"
         if "compliance_rate" in m:
             text = f"按时率 {_pct(m['compliance_rate'])}（{text}），要求全部按时"
-        bad = [f"{_LABELS[k]} {m[k]} 条" for k in ("late", "overdue", "end_before_start") if m.get(k)]
+        bad = [f"{_LABELS[k]} {m[k]} 条" for k in ("late", "overdue", "end_before_start", "date_only") if m.get(k)]
         if m.get("pending"):
             bad.append(f"未到期 {m['pending']} 条")
         if m.get("no_start"):
