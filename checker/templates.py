@@ -20,7 +20,7 @@ import zipfile
 from pathlib import Path
 
 from checker.errors import UsageError
-from checker.evidence.schema import BOOL_FALSE, BOOL_TRUE, KIND_BY_STEM, KINDS, PRESENCE_LABELS, TYPE_LABELS, FieldSpec, KindSpec
+from checker.evidence.schema import BOOL_FALSE, BOOL_TRUE, KIND_BY_STEM, KINDS, PRESENCE_LABELS, TYPE_LABELS, FieldSpec, KindSpec, header_aliases
 
 FORMATS = ("xlsx", "csv", "yaml")
 NOTES_SHEET = "填写说明"
@@ -305,7 +305,8 @@ def render_evidence_doc() -> str:
         "",
         "## 表头、空行与额外的列",
         "",
-        "- 表头可以是英文字段名或中文列名，不区分大小写，忽略空格和末尾的 `*`。同一字段出现两列是错误。",
+        "- 表头可以是英文字段名、中文列名或下表列出的常见别名（如 部门、受理时间、回复时间），不区分大小写，忽略空格和末尾的 `*`。"
+        "同一字段出现两列是错误。缺少必需的列时，提示会列出可用的写法和表中未识别的列。",
         "- 表中未定义的列（如“备注2”“经办人”）原样保留为文本，不参与检查，不报错。",
         "- 全部单元格为空的行不是记录，直接跳过；行号仍按电子表格的行号计算，错误信息中的行号与 Excel 中看到的一致。",
         "- 比表头短的行，缺少的单元格视为空；比表头长、且多出的单元格有内容的行是错误（数据没有表头）。",
@@ -380,9 +381,9 @@ def _kind_section(spec: KindSpec) -> list[str]:
     ]
     for f in spec.fields:
         example = f"`{f.example_value}`" if f.example_value else "—"
-        lines.append(
-            f"| `{f.name}` | {f.label} | {TYPE_LABELS[f.type]} | {_presence_text(f)} | {_allowed_text(f)} | {example} | {f.help} |"
-        )
+        also = header_aliases(spec, f.name)
+        label = f"{f.label}（也可写作 {'、'.join(also)}）" if also else f.label
+        lines.append(f"| `{f.name}` | {label} | {TYPE_LABELS[f.type]} | {_presence_text(f)} | {_allowed_text(f)} | {example} | {f.help} |")
     lines.append("")
     return lines
 

@@ -436,6 +436,25 @@ def test_json_escapes_for_characters_no_text_holds_are_refused(tmp_path: Path, e
     assert problem.startswith("consultations.json 第1条记录 字段“department”：值中有") and named in problem
 
 
+def test_common_header_aliases_are_read_and_a_missing_column_names_what_was_there(tmp_path: Path, zwgk) -> None:  # type: ignore[no-untyped-def]
+    """Ledgers kept before the templates say 部门, 受理时间, 回复时间 …; a kind's own labels win
+    (tasks have 责任单位 as a field of their own, so there it is not a department)."""
+    (tmp_path / "ok").mkdir()
+    (tmp_path / "ok" / "consultations.csv").write_text("编号,部门,渠道,受理时间,回复时间\nC1,指挥处,网站留言,2022-03-01 09:00,2022-03-01 10:00\n", encoding="utf-8")
+    (tmp_path / "ok" / "foi_requests.csv").write_text("编号,承办部门,收到时间,答复日期\nY1,政治处,2022-03-01,2022-03-05\n", encoding="utf-8")
+    (tmp_path / "ok" / "tasks.csv").write_text("编号,任务分解表,工作任务,牵头部门,责任单位,时间节点,完成时间\nT1,2022年度表,一项,办公室,各科室,全年,\n", encoding="utf-8")
+    evidence = load_evidence(tmp_path / "ok")
+    assert evidence.frames["consultation"].row(0, named=True)["department"] == "指挥处"
+    assert evidence.frames["foi_request"].get_column("replied_at").to_list() == [dt.datetime(2022, 3, 5)]
+    task = evidence.frames["task"].row(0, named=True)
+    assert (task["item"], task["lead_unit"], task["units"]) == ("一项", "办公室", "各科室")
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "consultations.csv").write_text("编号,科室,渠道,收到时间,答复时间\nC1,指挥处,网站留言,2022-03-01 09:00,\n", encoding="utf-8")
+    assert _problems(tmp_path / "bad") == [
+        "consultations.csv：缺少必需的列 “责任部门”（department）；也可写作 部门、承办部门、办理部门、责任单位、承办单位；表中未识别的列：“科室”"
+    ]
+
+
 def test_many_problems_in_one_column_are_summarised(tmp_path: Path) -> None:
     rows = [f"C-{i},指挥处,网站留言,昨天," for i in range(25)]
     (tmp_path / "consultations.csv").write_text("\n".join(["编号,责任部门,渠道,收到时间,答复时间", *rows]) + "\n", encoding="utf-8")
@@ -507,7 +526,7 @@ def test_validate_reports_every_mistake_in_one_run(zwgk, tmp_path: Path) -> None
     assert result.out == ""
     assert "Traceback" not in result.err
     assert result.err.splitlines() == [
-        "错误：activities.csv：缺少必需的列 “日期”（date）",
+        "错误：activities.csv：缺少必需的列 “日期”（date）；也可写作 活动日期、开展日期",
         f"错误：consultations.csv 第2行 D列（收到时间）：无法识别的日期 “2022-02-30 10:00”{DATE_HINT}",
         "错误：consultations.csv 第3行 C列（渠道）：未知的取值 “电话”（可选：网上咨询求助平台（online_platform）、12345热线（hotline_12345）、领导信箱（mailbox）、网站留言（website））",
         "错误：consultations.csv 第4行 A列（编号）：必填项为空",

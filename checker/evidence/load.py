@@ -32,7 +32,7 @@ import polars as pl
 from checker.errors import EvidenceError
 from checker.evidence import fastsheet, parse, scan_ahead
 from checker.evidence.places import MAX_PROBLEMS_PER_COLUMN, clip, column_letter, location, mb
-from checker.evidence.schema import KIND_BY_STEM, KINDS, KindSpec
+from checker.evidence.schema import KIND_BY_STEM, KINDS, KindSpec, header_aliases, header_key, header_lookup
 from checker.evidence.workbook_scan import HIDDEN_PREFIXES, MAX_EVIDENCE_BYTES, MAX_SHEET_CELLS, NOTES_SHEETS, Merge
 from checker.progress import NO_PROGRESS, Progress
 
@@ -817,16 +817,8 @@ def evidence_from_records(data: dict[str, list[dict[str, Any]]], label: str) -> 
 
 
 # --------------------------------------------------------------------------- typing
-def _header_key(text: str) -> str:
-    return "".join(text.split()).rstrip("*＊").lower()
-
-
-def _field_lookup(spec: KindSpec) -> dict[str, str]:
-    lookup: dict[str, str] = {}
-    for f in spec.fields:
-        lookup[_header_key(f.name)] = f.name
-        lookup[_header_key(f.label)] = f.name
-    return lookup
+_header_key = header_key
+_field_lookup = header_lookup
 
 
 def _map_headers(table: SourceTable) -> tuple[dict[str, tuple[str, str, str]], dict[str, str], list[str]]:
@@ -861,9 +853,13 @@ def _map_headers(table: SourceTable) -> tuple[dict[str, tuple[str, str, str]], d
         else:
             extras[column] = header
         seen.setdefault(_header_key(header), this)
+    unknown = "、".join(f"“{clip(h, 20)}”" for h in list(extras.values())[:8])
     for f in spec.fields:
         if f.presence != "optional" and f.name not in mapped:
-            problems.append(f"{location(table.file, table.sheet)}：缺少必需的列 “{f.label}”（{f.name}）")
+            also = header_aliases(spec, f.name)
+            hint = f"；也可写作 {'、'.join(also)}" if also else ""
+            hint += f"；表中未识别的列：{unknown}" if unknown else ""
+            problems.append(f"{location(table.file, table.sheet)}：缺少必需的列 “{f.label}”（{f.name}）{hint}")
     return mapped, extras, problems
 
 

@@ -97,6 +97,53 @@ def _dept(presence: Presence = "required", example: str = "指挥处") -> FieldS
     return FieldSpec("department", "责任部门", "text", presence, help="负责该事项的部门名称", example=example)
 
 
+# Other headers that ledgers kept before the templates commonly use for a field, by field name.
+# A kind takes an alias only where none of its own fields is called that (tasks have 责任单位 as a
+# field of their own), and a field's own name and label always win.
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "id": ("记录编号", "登记编号", "流水号"),
+    "department": ("部门", "承办部门", "办理部门", "责任单位", "承办单位"),
+    "channel": ("来源", "咨询渠道", "留言渠道"),
+    "received_at": ("收到时间", "收到日期", "受理时间", "受理日期", "留言时间", "申请日期"),
+    "replied_at": ("答复时间", "答复日期", "回复时间", "回复日期", "办结时间", "办结日期"),
+    "published_at": ("发布日期", "公开日期", "发布时间", "公开时间"),
+    "occurred_at": ("事发时间", "发生日期"),
+    "first_response_at": ("回应时间", "首次回应日期"),
+    "press_release_at": ("发布会时间", "新闻发布会时间"),
+    "date": ("活动日期", "开展日期"),
+    "lead_unit": ("牵头部门",),
+    "item": ("工作任务", "具体任务", "任务"),
+    "due": ("完成时限", "时间要求"),
+    "completed_at": ("完成时间",),
+    "evidence": ("佐证", "佐证资料"),
+    "year": ("年份",),
+}
+
+
+def header_key(text: str) -> str:
+    """A header as compared: without white space or a trailing required-mark *, lower case."""
+    return "".join(text.split()).rstrip("*＊").lower()
+
+
+def header_lookup(spec: KindSpec) -> dict[str, str]:
+    """Header key → field: names and labels, then the aliases no field of the kind already uses."""
+    lookup: dict[str, str] = {}
+    for f in spec.fields:
+        lookup[header_key(f.name)] = f.name
+        lookup[header_key(f.label)] = f.name
+    for f in spec.fields:
+        for alias in HEADER_ALIASES.get(f.name, ()):
+            lookup.setdefault(header_key(alias), f.name)
+    return lookup
+
+
+def header_aliases(spec: KindSpec, field: str) -> list[str]:
+    """The other headers `field` is recognised by in this kind (for messages and docs)."""
+    lookup = header_lookup(spec)
+    label = spec.field(field).label
+    return [a for a in HEADER_ALIASES.get(field, ()) if lookup.get(header_key(a)) == field and a != label]
+
+
 KINDS: dict[str, KindSpec] = {
     spec.name: spec
     for spec in (
