@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from checker.timenodes import parse_time_node
+from tests.conftest import write_csv
 
 REPO = Path(__file__).resolve().parent.parent
 LEDGERS = REPO / "rules" / "ledgers"
@@ -94,13 +95,11 @@ def test_every_shipped_ledger_parses_and_an_empty_ledger_is_overdue_after_the_ye
     ],
 )
 def test_time_node_kinds(zwgk, tmp_path: Path, due: str, completed: str, trigger: str, status: str) -> None:
-    ev = tmp_path / "ev"
-    ev.mkdir()
-    (ev / "tasks.csv").write_text(
-        "编号,任务分解表,任务内容,牵头单位,时间节点,完成日期,佐证材料,触发日期\n"
-        f"T-1,2022年度上海市公安局松江分局政务公开工作任务分解表,一项任务,指挥处,{due},{completed},材料,{trigger}\n",
-        encoding="utf-8",
-    )
+    ev = write_csv(
+        tmp_path / "ev" / "tasks.csv",
+        "编号,任务分解表,任务内容,牵头单位,时间节点,完成日期,佐证材料,触发日期",
+        f"T-1,2022年度上海市公安局松江分局政务公开工作任务分解表,一项任务,指挥处,{due},{completed},材料,{trigger}",
+    ).parent
     zwgk("check", ev, "--rules", "songjiang-psb-2022", "--year", "2022", "--as-of", "2023-01-15", "--format", "json", "--out", tmp_path / "out")
     assert _finding(tmp_path / "out", RULE)["status"] == status
 
@@ -108,13 +107,11 @@ def test_time_node_kinds(zwgk, tmp_path: Path, due: str, completed: str, trigger
 def test_relative_nodes_count_working_days_by_the_runs_calendar(zwgk, tmp_path: Path) -> None:
     """--calendar overrides apply to task time nodes as to every other working-day deadline:
     3 working days after Fri 2022-09-30 end Mon 10-10, or Tue 10-11 if 10-10 is a holiday."""
-    ev = tmp_path / "ev"
-    ev.mkdir()
-    (ev / "tasks.csv").write_text(
-        "编号,任务分解表,任务内容,牵头单位,时间节点,完成日期,佐证材料,触发日期\n"
-        "T-1,2022年度上海市公安局松江分局政务公开工作任务分解表,首次解读,指挥处,文件公开后3个工作日内,2022-10-11,解读链接,2022-09-30\n",
-        encoding="utf-8",
-    )
+    ev = write_csv(
+        tmp_path / "ev" / "tasks.csv",
+        "编号,任务分解表,任务内容,牵头单位,时间节点,完成日期,佐证材料,触发日期",
+        "T-1,2022年度上海市公安局松江分局政务公开工作任务分解表,首次解读,指挥处,文件公开后3个工作日内,2022-10-11,解读链接,2022-09-30",
+    ).parent
     overrides = tmp_path / "calendar.yaml"
     overrides.write_text("2022:\n  holidays:\n    测试假日: [2022-10-10]\n", encoding="utf-8")
     args = ("check", ev, "--rules", "songjiang-psb-2022", "--year", "2022", "--as-of", "2023-01-15", "--format", "json")
@@ -126,22 +123,19 @@ def test_relative_nodes_count_working_days_by_the_runs_calendar(zwgk, tmp_path: 
 
 
 def test_a_trigger_past_the_calendar_data_names_the_row(zwgk, tmp_path: Path) -> None:
-    ev = tmp_path / "ev"
-    ev.mkdir()
-    (ev / "tasks.csv").write_text(
-        "编号,任务分解表,任务内容,时间节点,完成日期,佐证材料,触发日期\nT-1,2022年度上海市公安局松江分局政务公开工作任务分解表,一项任务,文件公开后3个工作日内,,,2031-03-02\n",
-        encoding="utf-8",
-    )
+    ev = write_csv(
+        tmp_path / "ev" / "tasks.csv",
+        "编号,任务分解表,任务内容,时间节点,完成日期,佐证材料,触发日期",
+        "T-1,2022年度上海市公安局松江分局政务公开工作任务分解表,一项任务,文件公开后3个工作日内,,,2031-03-02",
+    ).parent
     result = zwgk("check", ev, "--rules", "songjiang-psb-2022", "--year", "2022", "--out", tmp_path / "out")
     assert result.code == 2 and "Traceback" not in result.err
     assert "tasks.csv 第2行 G列（触发日期）：" in result.err and "超出工作日历数据的覆盖范围" in result.err
 
 
 def test_unknown_time_nodes_are_listed_at_most_20_per_column(zwgk, tmp_path: Path) -> None:
-    ev = tmp_path / "ev"
-    ev.mkdir()
-    rows = "".join(f"T-{i},2022年度任务分解表,任务{i},尽快{i},\n" for i in range(30))
-    (ev / "tasks.csv").write_text("编号,任务分解表,任务内容,时间节点,完成日期\n" + rows, encoding="utf-8")
+    rows = [f"T-{i},2022年度任务分解表,任务{i},尽快{i}," for i in range(30)]
+    ev = write_csv(tmp_path / "ev" / "tasks.csv", "编号,任务分解表,任务内容,时间节点,完成日期", *rows).parent
     result = zwgk("validate", ev)
     lines = result.err.strip().splitlines()
     assert result.code == 2 and len(lines) == 21
@@ -150,12 +144,9 @@ def test_unknown_time_nodes_are_listed_at_most_20_per_column(zwgk, tmp_path: Pat
 
 
 def test_an_unknown_time_node_exits_2_naming_the_row(zwgk, tmp_path: Path) -> None:
-    ev = tmp_path / "ev"
-    ev.mkdir()
-    (ev / "tasks.csv").write_text(
-        "编号,任务分解表,任务内容,时间节点,完成日期\nT-1,2022年度任务分解表,一项任务,全年,\nT-2,2022年度任务分解表,另一项任务,尽快,\n",
-        encoding="utf-8",
-    )
+    ev = write_csv(
+        tmp_path / "ev" / "tasks.csv", "编号,任务分解表,任务内容,时间节点,完成日期", "T-1,2022年度任务分解表,一项任务,全年,", "T-2,2022年度任务分解表,另一项任务,尽快,"
+    ).parent
     for command in (("validate", ev), ("check", ev, "--out", tmp_path / "out")):
         result = zwgk(*command)
         assert result.code == 2

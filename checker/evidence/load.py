@@ -817,15 +817,11 @@ def evidence_from_records(data: dict[str, list[dict[str, Any]]], label: str) -> 
 
 
 # --------------------------------------------------------------------------- typing
-_header_key = header_key
-_field_lookup = header_lookup
-
-
 def _map_headers(table: SourceTable) -> tuple[dict[str, tuple[str, str, str]], dict[str, str], list[str]]:
     """Headers → fields: {field: (source column, letter, how to name it)}, {source column: extra
     header}, problems."""
     spec = KINDS[table.kind]
-    lookup = _field_lookup(spec)
+    lookup = header_lookup(spec)
     problems: list[str] = []
     mapped: dict[str, tuple[str, str, str]] = {}
     extras: dict[str, str] = {}
@@ -835,7 +831,7 @@ def _map_headers(table: SourceTable) -> tuple[dict[str, tuple[str, str, str]], d
             continue
         index_text, header = column.split(":", 1)
         letter = column_letter(int(index_text)) if table.lettered else ""
-        name = lookup.get(_header_key(header))
+        name = lookup.get(header_key(header))
         if table.lettered:
             here, this = f"{location(table.file, table.sheet, table.header_row)} {letter}列：表头", f"{letter}列"
         else:
@@ -844,15 +840,15 @@ def _map_headers(table: SourceTable) -> tuple[dict[str, tuple[str, str, str]], d
             problems.append(f"{here} “{clip(header)}” 过长，表头单元格最多 {MAX_CELL_CHARS} 个字符")
         elif name is not None and name in mapped:
             problems.append(f"{here} “{header}” 与 {mapped[name][2]}重复（都对应字段 {name}）")
-        elif name is None and _header_key(header) in seen:
-            problems.append(f"{here} “{clip(header)}” 与 {seen[_header_key(header)]}重复")
+        elif name is None and header_key(header) in seen:
+            problems.append(f"{here} “{clip(header)}” 与 {seen[header_key(header)]}重复")
         elif name is not None:
             mapped[name] = (column, letter, this)
         elif header in PROVENANCE:
             problems.append(f"{here} “{header}” 是保留名称，请改名")
         else:
             extras[column] = header
-        seen.setdefault(_header_key(header), this)
+        seen.setdefault(header_key(header), this)
     unknown = "、".join(f"“{clip(h, 20)}”" for h in list(extras.values())[:8])
     for f in spec.fields:
         if f.presence != "optional" and f.name not in mapped:
