@@ -28,7 +28,12 @@ def _rule(check: dict[str, Any]) -> Rule:
         ("2020-05-27", "2021-01-10", 2020, "fail"),
         ("2020-05-27", "2020-05-20", 2020, "pending"),
         ("2022-05-01", "2023-01-10", 2022, "not_applicable"),
-        ("2020-05-01", "2023-01-10", None, "pass"),  # without --year the fixed window still applies
+        # Without --year the review year is the as-of date's: a 2020 event is not asked for again
+        # in every later review (it used to fail every default run from 2021 on).
+        ("2020-05-01", "2020-12-31", None, "pass"),
+        ("2020-05-27", "2020-12-31", None, "fail"),
+        ("2020-05-27", "2023-01-10", None, "not_applicable"),
+        ("2020-05-01", "2023-01-10", None, "not_applicable"),
     ],
 )
 def test_fixed_window(day: str, as_of: str, year: int | None, status: str) -> None:

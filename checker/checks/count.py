@@ -11,7 +11,8 @@ What it does
 Statuses
     pass: enough records. pending: not enough yet, but the window ends on or after ``--as-of``.
     fail: not enough and the window has closed. not_applicable: a fixed-date window outside
-    the year given with ``--year``.
+    the review year (``--year``, or without it the year of ``--as-of``): a 2020 event is not
+    asked for again in every later review.
 
 Example (PASS / FAIL)::
 
@@ -118,7 +119,7 @@ def _window_text(start: str | None, end: str | None) -> str:
 def evaluate(check: CountCheck, frame: pl.DataFrame, ctx: EvalContext, spec: KindSpec) -> Outcome:
     year = ctx.review_year
     start, end = check.window(year)
-    if check.fixed and ctx.year is not None and not start.year <= ctx.year <= end.year:
+    if check.fixed and not start.year <= year <= end.year:
         return Outcome("not_applicable", {"window": f"{start.isoformat()}..{end.isoformat()}", "min": check.min, "in_review_year": False})
     date = pl.col(check.date).cast(pl.Date)
     in_window = frame.filter(date.is_between(start, end))
