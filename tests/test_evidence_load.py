@@ -453,6 +453,12 @@ def test_common_header_aliases_are_read_and_a_missing_column_names_what_was_ther
     assert _problems(tmp_path / "bad") == [
         "consultations.csv：缺少必需的列 “责任部门”（department）；也可写作 部门、承办部门、办理部门、责任单位、承办单位；表中未识别的列：“科室”"
     ]
+    # The date on an FOI application is not the legal receipt date (条例 art. 31): not an alias.
+    (tmp_path / "foi").mkdir()
+    (tmp_path / "foi" / "foi_requests.csv").write_text("编号,责任部门,申请日期,答复日期,答复结果\nY1,政治处,2023-01-20,2023-02-23,予以公开\n", encoding="utf-8")
+    [problem] = _problems(tmp_path / "foi")
+    assert problem.startswith("foi_requests.csv：缺少必需的列 “收到申请日期”（received_at）；也可写作 收到时间、收到日期、受理时间、受理日期、留言时间；表中未识别的列：“申请日期”（")
+    assert "第三十一条" in problem
 
 
 def test_many_problems_in_one_column_are_summarised(tmp_path: Path) -> None:

@@ -855,6 +855,8 @@ def _map_headers(table: SourceTable) -> tuple[dict[str, tuple[str, str, str]], d
             also = header_aliases(spec, f.name)
             hint = f"；也可写作 {'、'.join(also)}" if also else ""
             hint += f"；表中未识别的列：{unknown}" if unknown else ""
+            if f.name == "received_at" and spec.name == "foi_request" and any(header_key(h) == "申请日期" for h in extras.values()):
+                hint += "（“申请日期”是申请书上的日期，不一定是条例第三十一条规定的收到申请之日，所以不按它计算答复期限；请按收到申请之日填写“收到申请日期”列）"
             problems.append(f"{location(table.file, table.sheet)}：缺少必需的列 “{f.label}”（{f.name}）{hint}")
     return mapped, extras, problems
 

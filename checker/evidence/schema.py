@@ -104,7 +104,9 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "id": ("记录编号", "登记编号", "流水号"),
     "department": ("部门", "承办部门", "办理部门", "责任单位", "承办单位"),
     "channel": ("来源", "咨询渠道", "留言渠道"),
-    "received_at": ("收到时间", "收到日期", "受理时间", "受理日期", "留言时间", "申请日期"),
+    # (Not 申请日期: the date written on an FOI application is not the legal receipt date of
+    # 条例 art. 31; taken as received_at it would start the clock early and misjudge replies.)
+    "received_at": ("收到时间", "收到日期", "受理时间", "受理日期", "留言时间"),
     "replied_at": ("答复时间", "答复日期", "回复时间", "回复日期", "办结时间", "办结日期"),
     "published_at": ("发布日期", "公开日期", "发布时间", "公开时间"),
     "occurred_at": ("事发时间", "发生日期"),
@@ -185,7 +187,7 @@ KINDS: dict[str, KindSpec] = {
                     "收到申请日期",
                     "datetime",
                     "required",
-                    help="条例第31条的收到日期：当面提交为提交之日，挂号信为签收之日，网上为双方确认之日",
+                    help="条例第31条的收到日期（不是申请书落款的申请日期）：当面提交为提交之日；邮寄需签收的为签收之日，平常信函为与申请人确认之日；网上或传真为双方确认之日",
                     example="2022-03-07",
                 ),
                 FieldSpec("corrected_at", "收到补正日期", "datetime", help="申请人补正后重新起算期限；无补正留空", example="2022-03-09"),
