@@ -4,6 +4,9 @@ What it does
     In review year Y, looks for records (after the rule's ``where``, e.g. ``type:
     foi_annual_report``) whose ``covers`` field is Y−1 and whose ``date`` is on or before
     ``due`` (``MM-DD``) of Y. With ``per_department`` every department of the evidence needs one.
+    A record whose ``covers`` is blank covers the year before its ``date`` (an annual report
+    published in January 2022 is the 2021 report): the column is optional in the templates,
+    and a blank must not make a report published on time count as missing.
 
 Statuses
     pass: found and on time. fail: published late, or nothing published and the due day is past.
@@ -61,7 +64,8 @@ def evaluate(check: DateByCheck, frame: pl.DataFrame, ctx: EvalContext, spec: Ki
     year = ctx.review_year
     covered = year - 1
     due = on_year(check.due, year)
-    scoped = frame.filter(pl.col(check.covers) == covered)
+    covers = pl.coalesce(pl.col(check.covers).cast(pl.Int64), pl.col(check.date).dt.year().cast(pl.Int64) - 1)
+    scoped = frame.filter(covers == covered)
     groups: list[str | None] = list(ctx.departments) if check.per_department else [None]
     violations = []
     on_time = late = missing = pending = 0

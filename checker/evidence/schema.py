@@ -360,7 +360,7 @@ KINDS: dict[str, KindSpec] = {
                     ),
                     help="报告或目录类型",
                 ),
-                FieldSpec("covers_year", "所属年度", "year", help="报告所属年度，如 2021 年度报告填 2021", example="2021"),
+                FieldSpec("covers_year", "所属年度", "year", help="报告所属年度，如 2021 年度报告填 2021；留空时按发布日期的上一年计", example="2021"),
                 FieldSpec("published_at", "发布日期", "date", "column", help="发布日期；未发布请留空", example="2022-01-28"),
                 FieldSpec("revised_at", "修订日期", "date", help="最近修订日期；未修订留空", example="2022-03-02"),
             ),
