@@ -240,6 +240,8 @@ def _allowed_text(f: FieldSpec) -> str:
         return "是、否"
     if f.references:
         return f"{KINDS[f.references].label}中的编号"
+    if f.values:
+        return "、".join(f"{label}（{value}）" for value, label in f.values) + " 等（名称按代码读取）"
     return "—"
 
 

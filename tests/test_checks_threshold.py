@@ -42,7 +42,7 @@ def test_every_record_of_the_year_is_judged() -> None:
     assert outcome.measured == {"records": 2, "bound": "不低于 4", "value": 3.0, "short": 1}
     [v] = outcome.violations
     assert (v["department"], v["actual"], v["period"]) == ("治安支队", "3", "2022年")
-    assert v["message"] == "部门 治安支队 2022年度指标“appraisal_weight_percent”为 3，应不低于 4"
+    assert v["message"] == "部门 治安支队 2022年度指标“政务公开绩效考核权重（appraisal_weight_percent）”为 3，应不低于 4"
 
 
 def test_missing_value() -> None:
@@ -50,7 +50,7 @@ def test_missing_value() -> None:
     assert _evaluate(_rule(WEIGHT), facts, "2022-06-30").status == "pending"
     outcome = _evaluate(_rule(WEIGHT), facts, "2023-01-01")
     assert outcome.status == "fail"
-    assert outcome.violations[0]["message"] == "未见2022年度指标“appraisal_weight_percent”的数值（应不低于 4）"
+    assert outcome.violations[0]["message"] == "未见2022年度指标“政务公开绩效考核权重（appraisal_weight_percent）”的数值（应不低于 4）"
 
 
 def test_max_bound_and_describe() -> None:
@@ -67,3 +67,16 @@ def test_max_bound_and_describe() -> None:
 def test_bounds_are_validated(check: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         _rule(check)
+
+
+def test_the_chinese_name_of_a_known_indicator_is_read_as_its_code(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """DESIGN names the indicator both ways; a row keyed 政务公开绩效考核权重 used to be skipped
+    without a word, so a department below 4 % passed."""
+    from checker.evidence.load import load_evidence
+
+    (tmp_path / "facts.csv").write_text("指标,年度,数值,责任部门\n 政务公开绩效考核权重 ,2022,3%,指挥处\nappraisal_weight_percent,2022,1,法制支队\n其他指标,2022,0,甲\n", encoding="utf-8")
+    evidence = load_evidence(tmp_path)
+    assert evidence.frames["fact"].get_column("key").to_list() == ["appraisal_weight_percent", "appraisal_weight_percent", "其他指标"]
+    ctx = EvalContext(as_of=dt.date(2023, 3, 1), year=2022, calendar=default_calendar(), evidence=evidence, departments=tuple(evidence.departments()))
+    outcome = evaluate_rule(_rule(WEIGHT), ctx)
+    assert sorted(v["department"] for v in outcome.violations) == ["指挥处", "法制支队"]

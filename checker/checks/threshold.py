@@ -63,7 +63,14 @@ class ThresholdCheck(StrictModel):
         return "且".join(parts)
 
     def describe(self, spec: KindSpec) -> str:
-        return f"指标“{self.key}”的年度数值{self.bound_text().replace(' ', '')}"
+        return f"指标“{self.key_text()}”的年度数值{self.bound_text().replace(' ', '')}"
+
+    def key_text(self) -> str:
+        """The indicator as people know it: its Chinese name and code when the name is known."""
+        from checker.evidence.schema import KINDS
+
+        label = KINDS["fact"].field("key").value_labels.get(self.key)
+        return f"{label}（{self.key}）" if label else self.key
 
 
 def evaluate(check: ThresholdCheck, frame: pl.DataFrame, ctx: EvalContext, spec: KindSpec) -> Outcome:
@@ -101,7 +108,7 @@ def _outside(check: ThresholdCheck, row: dict[str, object], year: int) -> dict[s
         row=row["_row"],  # type: ignore[arg-type]
         expected=check.bound_text(),
         actual=shown,
-        message=f"{who}{year}年度指标“{check.key}”为 {shown}，应{check.bound_text()}",
+        message=f"{who}{year}年度指标“{check.key_text()}”为 {shown}，应{check.bound_text()}",
         period=f"{year}年",
     )
 
@@ -116,6 +123,6 @@ def _missing(check: ThresholdCheck, frame: pl.DataFrame, year: int, ctx: EvalCon
         row=None,
         expected=check.bound_text(),
         actual=f"截至 {ctx.as_of.isoformat()} 未见{year}年度数值",
-        message=f"未见{year}年度指标“{check.key}”的数值（应{check.bound_text()}）",
+        message=f"未见{year}年度指标“{check.key_text()}”的数值（应{check.bound_text()}）",
         period=f"{year}年",
     )

@@ -220,7 +220,10 @@ def parse_field(col: pl.Expr, spec: FieldSpec) -> pl.Expr:
         case "float":
             return parse_float(col)
         case _:
-            return _lf_line_breaks(clean(col))
+            text = _lf_line_breaks(clean(col))
+            if spec.values:  # an open set with known codes: a known Chinese name is read as its code
+                text = text.replace({label: value for value, label in spec.values})
+            return text
 
 
 def _lf_line_breaks(text: pl.Expr) -> pl.Expr:

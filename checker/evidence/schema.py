@@ -21,7 +21,7 @@ class FieldSpec:
     label: str
     type: FieldType = "text"
     presence: Presence = "optional"
-    values: tuple[tuple[str, str], ...] = ()  # enum: (english value, Chinese label)
+    values: tuple[tuple[str, str], ...] = ()  # enum: (english value, Chinese label); text: known codes, label read as code
     help: str = ""  # one line for the template's notes row
     references: str | None = None  # kind whose id this field refers to
     example: str = ""  # a filled-in cell for templates and docs (type default when empty)
@@ -393,7 +393,17 @@ KINDS: dict[str, KindSpec] = {
             "指标数值台账",
             "year",
             (
-                FieldSpec("key", "指标", "text", "required", help="指标代码，如 appraisal_weight_percent（政务公开绩效考核权重）", example="appraisal_weight_percent"),
+                FieldSpec(
+                    "key",
+                    "指标",
+                    "text",
+                    "required",
+                    # Known indicators: the Chinese name is read as the code (the set stays open:
+                    # a rule pack may ask for an indicator of its own by code).
+                    (("appraisal_weight_percent", "政务公开绩效考核权重"),),
+                    help="指标代码或名称，如 appraisal_weight_percent 或 政务公开绩效考核权重",
+                    example="appraisal_weight_percent",
+                ),
                 FieldSpec("year", "年度", "year", "required", help="指标所属年度", example="2022"),
                 FieldSpec("value", "数值", "float", "required", help="指标数值（百分比填数字，如 4.5 表示 4.5%）", example="4.5"),
                 _dept("optional", example=""),
