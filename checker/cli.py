@@ -147,6 +147,8 @@ def check(
         finally:
             progress.close()
         if not quiet:
+            for note in report.summary.unchecked:  # (also in every report)
+                click.echo(f"注意：{note}", err=True)
             click.echo(summary_line(report))
             for path in written:
                 click.echo(f"报告：{path}")

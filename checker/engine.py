@@ -8,7 +8,7 @@ import polars as pl
 
 from checker.calendar import WorkCalendar
 from checker.checks import EVALUATORS, kinds_read
-from checker.checks.base import EvalContext, Outcome, where_expr, year_scope
+from checker.checks.base import Condition, EvalContext, Outcome, where_expr, year_scope
 from checker.evidence.load import EvidenceSet
 from checker.evidence.schema import KINDS
 from checker.progress import NO_PROGRESS, Progress
@@ -30,11 +30,57 @@ def run_check(
     scoped: dict[str, pl.DataFrame] = {}
     rules = [(pack, rule) for pack in packs for rule in pack.rules]
     findings = []
+    blank: dict[tuple[str, str], list[str]] = {}  # (kind, field) → rules left without records by it
     for n, (pack, rule) in enumerate(rules, start=1):
         progress.stage("检查规则", rule.id, n, len(rules))
-        findings.append(_finding(pack, rule, evaluate_rule(rule, ctx, scoped)))
+        outcome = evaluate_rule(rule, ctx, scoped)
+        if outcome.status == "not_applicable" and outcome.measured.get("in_force") is not False:
+            for field in _blank_where_fields(rule, scoped.get(rule.kind)):
+                blank.setdefault((rule.kind, field), []).append(rule.id)
+        findings.append(_finding(pack, rule, outcome))
     findings.sort(key=lambda f: (f.pack, f.rule_id))
-    return Report(summary=_summary(evidence, packs, findings, as_of, year, departments), findings=findings)
+    unchecked = [_blank_field_note(kind, field, ids, scoped[kind].height) for (kind, field), ids in sorted(blank.items())]
+    if "task" in evidence.frames:
+        tasks = scoped.get("task")
+        tasks = tasks if tasks is not None else year_scope(evidence.frame("task"), KINDS["task"], year)
+        unchecked += _unmatched_tasks(tasks, [rule for _, rule in rules if rule.check.type == "task_due"])
+    return Report(summary=_summary(evidence, packs, findings, as_of, year, departments, unchecked), findings=findings)
+
+
+def _blank_where_fields(rule: Rule, frame: pl.DataFrame | None) -> list[str]:
+    """The fields a rule's where-filter asks to equal a value that are blank (or absent) in every
+    record of its ledger in scope: the rule found no records because nobody filled the column
+    (涉及群众切身利益 left out), not because none qualifies, and the report must say so."""
+    if frame is None or frame.height == 0:
+        return []
+    return [name for name, value in rule.where.items() if not isinstance(value, Condition) and frame.get_column(name).null_count() == frame.height]
+
+
+def _blank_field_note(kind: str, field: str, rule_ids: list[str], records: int) -> str:
+    spec = KINDS[kind]
+    return (
+        f"{spec.label}的“{spec.field(field).label}”列（{field}）在 {records} 条记录中都为空或没有这一列，"
+        f"据此确定适用范围的 {len(rule_ids)} 条规则（{'、'.join(rule_ids)}）因此没有可检查的记录、显示为不适用；请补填该列后重新检查"
+    )
+
+
+def _unmatched_tasks(frame: pl.DataFrame | None, rules: list[Rule]) -> list[str]:
+    """Task rows no loaded task_due rule selects (their 任务分解表 is not any pack's plan): no rule
+    judges them, and a silent gap would read as 'all tasks done'."""
+    if frame is None or frame.height == 0:
+        return []
+    selected = pl.lit(False)
+    for rule in rules:
+        selected = selected | (where_expr(rule.where) if rule.where else pl.lit(True))
+    left = frame.filter(~selected)
+    if left.height == 0:
+        return []
+    plans = left.group_by("plan", maintain_order=True).agg(pl.len().alias("n"), pl.col("_file").first().alias("file")).sort("plan", nulls_last=True)
+    return [
+        f"{file}：{n} 项任务属于任务分解表“{plan or '（未填写）'}”，已加载的规则包中没有检查该分解表的任务规则，未检查；"
+        "请用 --rules 指定该分解表的规则包，或用 zwgk draft 根据分解表生成规则包"
+        for plan, n, file in plans.iter_rows()
+    ]
 
 
 def evaluate_rule(rule: Rule, ctx: EvalContext, scoped: dict[str, pl.DataFrame] | None = None) -> Outcome:
@@ -98,7 +144,13 @@ def count_findings(findings: list[Finding]) -> tuple[dict[str, int], dict[str, i
 
 
 def _summary(
-    evidence: EvidenceSet, packs: list[RulePack], findings: list[Finding], as_of: dt.date, year: int | None, departments: tuple[str, ...]
+    evidence: EvidenceSet,
+    packs: list[RulePack],
+    findings: list[Finding],
+    as_of: dt.date,
+    year: int | None,
+    departments: tuple[str, ...],
+    unchecked: list[str] | None = None,
 ) -> Summary:
     by_status, failed = count_findings(findings)
     files = sorted(
@@ -113,6 +165,7 @@ def _summary(
         evidence=files,
         ignored_files=sorted(evidence.ignored),
         kinds_without_evidence=sorted(set().union(*(kinds_read(r.check, r.kind) for p in packs for r in p.rules)) - set(evidence.frames)),
+        unchecked=unchecked or [],
         departments=list(departments),
         findings=len(findings),
         by_status=by_status,

@@ -98,6 +98,9 @@ class Summary(Frozen):
     evidence: list[EvidenceFile]
     ignored_files: list[str]
     kinds_without_evidence: list[str]
+    # Evidence no rule could examine, in Chinese: a where-column blank in every record (the
+    # rules it scopes show 不适用), tasks of a plan no loaded pack checks.
+    unchecked: list[str] = []
     departments: list[str]
     findings: int
     by_status: dict[str, int]

@@ -320,3 +320,12 @@ def test_as_of_dates_read_alike_with_or_without_the_iso_shortcut(text: str) -> N
             parse_cli_date(text, "--as-of")
     else:
         assert parse_cli_date(text, "--as-of") == parsed.date()
+
+
+def test_unchecked_evidence_is_said_on_stderr_and_in_report_json(zwgk, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    write_csv(tmp_path / "ev" / "tasks.csv", "编号,任务分解表,工作任务,牵头单位,责任单位,时间节点,完成时间,佐证材料", "RW-1,2022年度政务公开工作任务分解表,年内组织培训,政治处,指挥处,10月底前,,")
+    result = zwgk("check", tmp_path / "ev", "--year", "2022", "--as-of", "2023-03-01", "--format", "json", "--out", tmp_path / "out")
+    assert result.code == 0
+    note = "tasks.csv：1 项任务属于任务分解表“2022年度政务公开工作任务分解表”，已加载的规则包中没有检查该分解表的任务规则，未检查"
+    assert f"注意：{note}" in result.err
+    assert json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))["summary"]["unchecked"][0].startswith(note)

@@ -267,3 +267,33 @@ def test_same_day_deadlines_need_no_calendar_data() -> None:
     assert late.message.endswith("应不晚于 2027-03-06，实际答复时间 2027-03-08 09:00，超期 2 天")
     with pytest.raises(CalendarError):
         _run(_pack(DEADLINE), records, as_of=dt.date(2027, 6, 1), year=2027)
+
+
+RELATED = {"type": "related", "other": "interpretation", "other_key": "document_id"}
+
+
+def test_a_where_column_blank_in_every_record_is_named_not_silently_not_applicable() -> None:
+    """Without 涉及群众切身利益 no policy document is selected: the finding is 不适用, and the
+    summary must say it is so because the column is blank, not because no document qualifies."""
+    pack = _pack(RELATED, kind="policy_document", where={"affects_public": True})
+    docs = [{"id": f"ZC-{i}", "department": "指挥处", "title": "文件", "published_at": "2022-06-01"} for i in (1, 2)]
+    report = _run(pack, {"policy_document": docs, "interpretation": []})
+    assert report.findings[0].status == "not_applicable"
+    [note] = report.summary.unchecked
+    assert note.startswith("政策文件台账的“涉及群众企业权益”列（affects_public）在 2 条记录中都为空或没有这一列，据此确定适用范围的 1 条规则（t/r）")
+    # One filled cell is an answer (the others are "no"): nothing to say.
+    docs[0]["affects_public"] = False
+    report = _run(pack, {"policy_document": docs, "interpretation": []})
+    assert report.findings[0].status == "not_applicable"
+    assert report.summary.unchecked == []
+
+
+def test_tasks_of_a_plan_no_loaded_rule_checks_are_named() -> None:
+    pack = _pack({"type": "task_due", "plan_year": 2022}, kind="task", where={"plan": "2022年度甲表"})
+    task = {"department": "政治处", "lead_unit": "指挥处", "item": "年内组织培训", "due": "10月底前", "completed_at": None, "evidence": None}
+    tasks = [{"id": "RW-1", "plan": "2022年度甲表", **task}, {"id": "RW-2", "plan": "2022年度乙表", **task}, {"id": "RW-3", "plan": "2022年度乙表", **task}]
+    report = _run(pack, {"task": tasks})
+    assert report.findings[0].status == "fail"
+    assert report.summary.unchecked == [
+        "t:task：2 项任务属于任务分解表“2022年度乙表”，已加载的规则包中没有检查该分解表的任务规则，未检查；请用 --rules 指定该分解表的规则包，或用 zwgk draft 根据分解表生成规则包"
+    ]
