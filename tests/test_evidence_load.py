@@ -160,6 +160,23 @@ def test_title_banner_merged_cells_and_extra_sheets_of_a_per_kind_workbook(tmp_p
     assert evidence.ignored == ["consultations.xlsx [统计]"]
 
 
+def test_sheets_kept_by_month_in_a_per_kind_workbook_are_all_read(tmp_path: Path) -> None:
+    """consultations.xlsx with sheets 1月, 2月 (a title above the header): every month is a ledger
+    sheet; only the first used to be read and the rest listed as 已忽略."""
+    header = ["编号", "责任部门", "渠道", "收到时间", "答复时间"]
+    _xlsx(
+        tmp_path / "consultations.xlsx",
+        {
+            "1月": [header, ["C-1", "指挥处", "网站留言", "2022-01-05 09:00", "2022-01-05 10:00"]],
+            "2月": [["2月咨询答复台账"], header, ["C-2", "指挥处", "网站留言", "2022-02-07 09:00", None]],
+            "汇总": [["部门", "件数"], ["指挥处", 2]],  # one field name is not a ledger header
+        },
+    )
+    evidence = load_evidence(tmp_path)
+    assert evidence.frame("consultation").select("_sheet", "_row", "id").rows() == [("1月", 2, "C-1"), ("2月", 3, "C-2")]
+    assert evidence.ignored == ["consultations.xlsx [汇总]"]
+
+
 def test_json_and_yaml_lists_of_records(tmp_path: Path) -> None:
     (tmp_path / "activities.json").write_text(
         json.dumps({"activities": [{"id": "A-1", "department": "政治处", "type": "training", "date": "2022-06-15"}]}, ensure_ascii=False),

@@ -537,6 +537,8 @@ def _read_workbook(file: Path, rel: str, kind: str | None, ignored: list[str], p
                 sheet_kind = kind
             elif empty:
                 continue
+            elif kind is not None and name not in hidden and _has_ledger_header(_first_rows(frame, rows), KINDS[kind]):
+                sheet_kind = kind  # 1月, 2月 … in consultations.xlsx: one ledger kept by month
             elif kind is not None or name in hidden:
                 ignored.append(f"{rel} [{name}]")
                 continue
@@ -564,6 +566,25 @@ def _read_workbook(file: Path, rel: str, kind: str | None, ignored: list[str], p
     return tables
 
 
+
+
+def _first_rows(frame: pl.DataFrame | None, rows: list[list[Any]]) -> list[list[str]]:
+    """The first rows of a sheet as text, where a header may be (after title rows)."""
+    if frame is not None:
+        head = [list(frame.row(r)) for r in range(min(frame.height, MAX_TITLE_ROWS + 1))]
+    else:
+        head = rows[: MAX_TITLE_ROWS + 1]
+    return [[_cell_text(v) or "" for v in row] for row in head]
+
+
+def _has_ledger_header(head: list[list[str]], spec: KindSpec) -> bool:
+    """A row naming at least as many of the kind's required fields as a header needs to be
+    recognised (two, or all when it has fewer): another sheet of a workbook named after the kind
+    that holds more of its records (kept by month or by department)."""
+    lookup = header_lookup(spec)
+    required = {f.name for f in spec.fields if f.presence == "required"}
+    need = min(2, len(required))
+    return any(len({lookup.get(header_key(cell)) for cell in row} & required) >= need for row in head)
 
 
 def _as_percentages(rows: list[list[Any]], cells: Iterable[tuple[int, int]]) -> None:
