@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 from typing import Any
 
 import polars as pl
@@ -65,7 +66,7 @@ def reference_violations(  # the pre-issue-7 per-row implementation; only the co
             message = f"{start_label} {fmt_moment(start)}，应不晚于 {due_text}；{end_label}只填写了日期 {day}，无法确认是否在{check.within.text()}内，请补填时间{note}"
         elif late[i]:
             actual = fmt_moment(end)
-            overrun = _reference_overrun(ctx, check, start, end, int(deadline_days[i]))
+            overrun = _reference_overrun(ctx, check, start, end, int(deadline_days[i]), end_label)
             message = f"{start_label} {fmt_moment(start)}，应不晚于 {due_text}，实际{end_label} {fmt_moment(end)}，{overrun}{note}"
         else:
             actual = f"截至 {ctx.as_of.isoformat()} 未填写{end_label}"
@@ -76,15 +77,21 @@ def reference_violations(  # the pre-issue-7 per-row implementation; only the co
     return out
 
 
-def _reference_overrun(ctx: Any, check: Any, start: Any, end: Any, deadline_day: int) -> str:
+def _reference_overrun(ctx: Any, check: Any, start: Any, end: Any, deadline_day: int, end_label: str) -> str:
     if check.within.unit == "hours":
         due = (start if isinstance(start, dt.datetime) else dt.datetime.combine(start, dt.time())) + dt.timedelta(hours=check.within.amount)
         over = (end if isinstance(end, dt.datetime) else dt.datetime.combine(end, dt.time())) - due
-        return f"超时 {over.total_seconds() / 3600:.1f} 小时"
+        minutes = math.ceil(over / dt.timedelta(minutes=1))  # a minute late is late: never "0.0 小时"
+        if minutes < 60:
+            return f"超时 {minutes} 分钟"
+        return f"超时 {minutes // 60} 小时" + (f" {minutes % 60} 分钟" if minutes % 60 else "")
     end_day = end.date() if isinstance(end, dt.datetime) else end
     due_day = from_epoch_day(deadline_day)
     if check.within.unit == "working_days" and end_day <= ctx.calendar.last:
-        return f"超期 {ctx.calendar.working_days_between(due_day, end_day)} 个工作日"
+        working = ctx.calendar.working_days_between(due_day, end_day)
+        if working == 0:  # a late reply on a rest day after the deadline: not "超期 0 个工作日"
+            return f"超期 {(end_day - due_day).days} 天（{end_label}为休息日）"
+        return f"超期 {working} 个工作日"
     return f"超期 {(end_day - due_day).days} 天"
 
 
@@ -109,6 +116,7 @@ CONSULTATIONS = [
     _consultation(5, "2022-03-01", "2022-04-01"),  # date-only cells
     _consultation(6, "2026-12-01 09:00", "2027-01-20 09:00"),  # late, end past the calendar data
     _consultation(7, "2022-12-30 23:59", "2023-01-31 00:00"),
+    _consultation(8, "2023-03-09 09:00", "2023-03-11 09:00"),  # due Fri 03-10, replied Sat: 0 working days over
 ]
 
 
@@ -138,7 +146,8 @@ def test_hours_match_including_fractional_overruns(monkeypatch: pytest.MonkeyPat
         "2022-05-02（只有日期）",
         "发生时间 2022-05-01 10:00，应不晚于 2022-05-02 10:00；新闻发布时间只填写了日期 2022-05-02，无法确认是否在24小时内，请补填时间",
     )
-    assert "超时 1.2 小时" in new[0]["message"]  # Python's rounding of 1.25, as before
+    assert new[0]["message"].endswith("超时 1 小时 15 分钟")
+    assert new[1]["message"].endswith("超时 3 分钟")  # (was "超时 0.1 小时"; a 1-minute overrun read "0.0 小时")
     assert new == old
 
 
@@ -153,11 +162,14 @@ def test_foi_restart_exclusion_and_extension_notes_match(monkeypatch: pytest.Mon
         {**base, "id": "Y5", "received_at": "2022-03-07", "corrected_at": "2022-03-20", "replied_at": "2022-05-30"},  # restart
         {**base, "id": "Y6", "received_at": "2022-03-07", "third_party_from": "2022-03-14", "third_party_to": "2022-03-28", "replied_at": "2022-05-30"},
         {**base, "id": "Y7", "received_at": "2022-03-07", "replied_at": ""},  # overdue
+        {**base, **ext, "id": "Y8", "received_at": "2022-03-07", "replied_at": "2022-04-29"},  # extended, no notice date
     ]
     new, old = _both("foi_request", FOI_DEADLINE, records, dt.date(2023, 3, 1), monkeypatch)
-    assert {v["record_id"] for v in new} == {"Y1", "Y2", "Y3", "Y4", "Y5", "Y6", "Y7"}
+    assert {v["record_id"] for v in new} == {"Y1", "Y2", "Y3", "Y4", "Y5", "Y6", "Y7", "Y8"}
     assert any("延期无效" in v["message"] for v in new) and any("含经批准延期" in v["message"] for v in new)
     # the clock's start is named as the record has it: 收到补正日期 only where one is filled
     by_id = {v["record_id"]: v["message"] for v in new}
     assert by_id["Y5"].startswith("收到补正日期 2022-03-20，") and by_id["Y7"].startswith("收到申请日期 2022-03-07，"), by_id
+    # A blank notice date is not a late one
+    assert by_id["Y3"].endswith("（延期告知晚于原期限，延期无效）") and by_id["Y8"].endswith("（未填写延期告知日期，延期无效）"), by_id
     assert new == old

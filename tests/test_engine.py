@@ -67,7 +67,7 @@ def test_hours_deadline_is_exact() -> None:
     }
     finding = _run(pack, records).findings[0]
     assert [v.record_id for v in finding.violations] == ["E2"]
-    assert finding.violations[0].message == "发生时间 2022-05-01 10:00，应不晚于 2022-05-02 10:00，实际新闻发布时间 2022-05-02 10:01，超时 0.0 小时"
+    assert finding.violations[0].message == "发生时间 2022-05-01 10:00，应不晚于 2022-05-02 10:00，实际新闻发布时间 2022-05-02 10:01，超时 1 分钟"
 
 
 def test_an_hours_deadline_with_a_date_only_end_is_not_passed_on_00_00() -> None:

@@ -198,11 +198,18 @@ def evaluate(check: DeadlineCheck, frame: pl.DataFrame, ctx: EvalContext, spec: 
                 # within it is not counted either (art. 33), as it is not within the original one.
                 extended = _working_deadline(cal, work, start_days, amount + check.extension.working_days, spec, check)
                 deadline_days = _where(valid, extended, base)
+                unnotified = work.get_column("__ext_notified").is_null()
                 extra_note = (
-                    pl.DataFrame({"invalid": flag & ~valid, "approved": approved, "valid": valid})
+                    pl.DataFrame({"invalid": flag & ~valid, "approved": approved, "valid": valid, "unnotified": unnotified})
                     .select(
                         pl.when("invalid")
-                        .then(pl.when("approved").then(pl.lit("（延期告知晚于原期限，延期无效）")).otherwise(pl.lit("（延期未注明批准人，延期无效）")))
+                        .then(
+                            pl.when(~pl.col("approved"))
+                            .then(pl.lit("（延期未注明批准人，延期无效）"))
+                            .when("unnotified")
+                            .then(pl.lit("（未填写延期告知日期，延期无效）"))
+                            .otherwise(pl.lit("（延期告知晚于原期限，延期无效）"))
+                        )
                         .when("valid")
                         .then(pl.lit(f"（含经批准延期{check.extension.working_days}个工作日）"))
                         .otherwise(pl.lit(""))
@@ -324,6 +331,16 @@ def raise_beyond(rows: pl.DataFrame, spec: KindSpec, start_field: str, cal) -> N
     raise CalendarError([*places, f"{OVERRIDES_HINT}。"])
 
 
+def _overtime_text(us: int) -> str:
+    """An overrun of an hours deadline in whole minutes, rounded up (a minute late is late):
+    超时 1 分钟, 超时 5 小时, 超时 2 小时 15 分钟."""
+    minutes = -(-us // 60_000_000)
+    h, m = divmod(minutes, 60)
+    if not h:
+        return f"超时 {m} 分钟"
+    return f"超时 {h} 小时" + (f" {m} 分钟" if m else "")
+
+
 def _brace(text: str) -> str:
     """Literal text inside a `pl.format` template (which reads `{}` as a placeholder)."""
     return text.replace("{", "{{").replace("}", "}}")
@@ -365,6 +382,7 @@ def _violations(
     else:
         in_calendar = pl.repeat(False, sub.height, dtype=pl.Boolean, eager=True)
     overrun = _where(is_late, end_days - _where(is_late, due_days, pl.repeat(0, sub.height, dtype=pl.Int64, eager=True)), pl.repeat(0, sub.height, dtype=pl.Int64, eager=True))
+    days_over = overrun.clone()  # in calendar days (scatter below works in place): what a late end on a rest day is told in
     if in_calendar.any():
         overrun = overrun.scatter(in_calendar.arg_true(), cal.working_days_between_vec(due_days.filter(in_calendar), end_days.filter(in_calendar)))
     start_expr, end_expr = pl.col("__start"), pl.col("__end")
@@ -385,6 +403,7 @@ def _violations(
         pl.Series("__due", due_days),
         pl.Series("__note", extra_note.filter(failed), dtype=pl.String),
         pl.Series("__over", overrun),
+        pl.Series("__days_over", days_over),
         pl.Series("__in_calendar", in_calendar),
         pl.Series("__before", is_before),
         pl.Series("__late", is_late),
@@ -396,6 +415,7 @@ def _violations(
         moment_text(end_expr, work.schema["__end"]).alias("end"),
         over_us.alias("over_us"),
         pl.col("__over"),
+        pl.col("__days_over"),
         pl.col("__note"),
         pl.col("__in_calendar"),
         pl.col("__before"),
@@ -404,10 +424,17 @@ def _violations(
         pl.col("__end").cast(pl.Date).dt.strftime("%Y-%m-%d").alias("end_day"),
     )
     period = within.text()
-    if hours:  # Python's rounding, exactly timedelta.total_seconds() / 3600 as the rule's unit is hours
-        over = pl.Series([None if us is None else f"超时 {us / 10**6 / 3600:.1f} 小时" for us in texts.get_column("over_us").to_list()], dtype=pl.String)
+    if hours:
+        over = pl.Series([None if us is None else _overtime_text(us) for us in texts.get_column("over_us").to_list()], dtype=pl.String)
     else:
-        over = texts.select(pl.format("超期 {} {}", pl.col("__over"), pl.when("__in_calendar").then(pl.lit("个工作日")).otherwise(pl.lit("天")))).to_series()
+        # A late end on a rest day after the deadline is 0 working days over: told in days then.
+        over = texts.select(
+            pl.when(pl.col("__in_calendar") & (pl.col("__over") > 0))
+            .then(pl.format("超期 {} 个工作日", pl.col("__over")))
+            .when(pl.col("__in_calendar"))
+            .then(pl.format(f"超期 {{}} 天（{_brace(end_label)}为休息日）", pl.col("__days_over")))
+            .otherwise(pl.format("超期 {} 天", pl.col("__days_over")))
+        ).to_series()
     due, start, end, note, label = pl.col("due"), pl.col("start"), pl.col("end"), pl.col("__note"), pl.col("start_label")
     before, is_late_col, day_only = pl.col("__before"), pl.col("__late"), pl.col("__date_only")
     worded = texts.with_columns(over.alias("__over_text")).select(
