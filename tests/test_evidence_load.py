@@ -177,6 +177,22 @@ def test_sheets_kept_by_month_in_a_per_kind_workbook_are_all_read(tmp_path: Path
     assert evidence.ignored == ["consultations.xlsx [汇总]"]
 
 
+def test_a_filled_in_by_line_above_the_header_is_a_title(tmp_path: Path) -> None:
+    """填报单位：… and 填报日期：… in two cells under the title used to be taken as the header."""
+    header = ["编号", "责任部门", "渠道", "收到时间", "答复时间"]
+    _xlsx(
+        tmp_path / "consultations.xlsx",
+        {"台账": [["咨询答复台账"], ["填报单位：指挥处", None, None, "填报日期：2023-01-05"], header, ["C-1", "指挥处", "网站留言", "2022-03-05 09:00", None]]},
+        merges={"台账": ["A1:E1"]},
+    )
+    evidence = load_evidence(tmp_path)
+    assert evidence.files[0].header_row == 3
+    assert evidence.frame("consultation").select("_row", "id", "department").rows() == [(4, "C-1", "指挥处")]
+    (tmp_path / "consultations.xlsx").unlink()
+    (tmp_path / "consultations.csv").write_text("填报单位：指挥处,,,填报日期：2023-01-05,\n" + ",".join(header) + "\nC-1,指挥处,网站留言,2022-03-05 09:00,\n", encoding="utf-8")
+    assert load_evidence(tmp_path).frame("consultation").select("_row", "id").rows() == [(3, "C-1")]
+
+
 def test_json_and_yaml_lists_of_records(tmp_path: Path) -> None:
     (tmp_path / "activities.json").write_text(
         json.dumps({"activities": [{"id": "A-1", "department": "政治处", "type": "training", "date": "2022-06-15"}]}, ensure_ascii=False),

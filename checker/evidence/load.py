@@ -405,7 +405,14 @@ def _with_header(frame: pl.DataFrame, kind: str, rel: str, sheet: str | None, en
     columns = frame.columns
     head = frame.head(MAX_TITLE_ROWS + 1).rows()
     filled = [[i for i, v in enumerate(row) if v is not None and str(v).strip()] for row in head]
-    header_index = next((n for n, cells in enumerate(filled) if len(cells) > 1), None)
+    # The header is the first row naming two of the kind's fields; lines above it such as
+    # 填报单位：指挥处 … 填报日期：… are titles however many cells they fill. Without such a row,
+    # the first row of two or more cells (the missing-column messages then say what it holds).
+    lookup = header_lookup(KINDS[kind])
+    named = ({lookup.get(header_key(str(row[i]))) for i in cells} - {None} for row, cells in zip(head, filled, strict=True))
+    header_index = next((n for n, fields in enumerate(named) if len(fields) >= 2), None)
+    if header_index is None:
+        header_index = next((n for n, cells in enumerate(filled) if len(cells) > 1), None)
     if header_index is None:
         header_index = next((n for n, cells in enumerate(filled) if cells), None)
     if header_index is None:
