@@ -161,3 +161,14 @@ def test_padded_cells_in_a_column_of_one_format_take_the_slow_path_alike() -> No
     reference, fast = _both(cells, RECEIVED)
     assert fast == reference
     assert fast[50:] == [dt.datetime(2022, 3, 5, 14, 30)] * 3 + [None, dt.datetime(2022, 3, 5, 14, 30)]
+
+
+def test_full_width_digits_read_like_ascii() -> None:
+    """What a Chinese input method types in full-width mode: refused before with the bare hint."""
+    received = KINDS["consultation"].field("received_at")
+    assert parse.parse_series(pl.Series(["２０２２年５月６日", "２０２２－０５－０６ １４：３０"]), received).to_list() == [
+        dt.datetime(2022, 5, 6),
+        dt.datetime(2022, 5, 6, 14, 30),
+    ]
+    assert parse.parse_series(pl.Series(["２０２２", "２０２１年度"]), KINDS["fact"].field("year")).to_list() == [2022, 2021]
+    assert parse.parse_series(pl.Series(["４.５", "４．５％"]), KINDS["fact"].field("value")).to_list() == [4.5, 4.5]

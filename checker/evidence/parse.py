@@ -54,11 +54,22 @@ def clean(col: pl.Expr) -> pl.Expr:
     return pl.when(stripped == "").then(None).otherwise(stripped)
 
 
+_FULL_WIDTH, _HALF_WIDTH = list("０１２３４５６７８９．－／＋"), list("0123456789.-/+")
+
+
+def half_width(text: pl.Expr) -> pl.Expr:
+    """Full-width digits and signs as ASCII: ２０２２年５月６日 and ４.５ are what a Chinese input
+    method types, and read exactly like 2022年5月6日 and 4.5."""
+    return text.str.replace_many(_FULL_WIDTH, _HALF_WIDTH)
+
+
 # --------------------------------------------------------------------------- dates
 def normalise_datetime_text(text: pl.Expr) -> pl.Expr:
-    """Cleaned date text → `2022-3-5 14:30` shape (dates in 年月日, times in 时分秒, full-width colons)."""
+    """Cleaned date text → `2022-3-5 14:30` shape (dates in 年月日, times in 时分秒, full-width
+    digits and colons)."""
     return (
-        text.str.replace_all("：", ":", literal=True)
+        half_width(text)
+        .str.replace_all("：", ":", literal=True)
         .str.replace(_DATE_PART, "${1}-${2}-${3} ")
         .str.replace(r"^(\d{4}-\d{1,2}-\d{1,2}) *T", "${1} ")
         .str.replace_all(r"\s*([时分秒:])\s*", "${1}")
@@ -178,14 +189,14 @@ def enum_lookup(spec: FieldSpec) -> dict[str, str]:
 
 
 def parse_year(col: pl.Expr) -> pl.Expr:
-    text = clean(col).str.replace(r"\s*(年度|年)$", "").str.replace(r"\.0+$", "")
+    text = half_width(clean(col)).str.replace(r"\s*(年度|年)$", "").str.replace(r"\.0+$", "")
     year = text.cast(pl.Int32, strict=False)
     return pl.when(year.is_between(_YEAR_MIN, _YEAR_MAX)).then(year).otherwise(None)
 
 
 def parse_int(col: pl.Expr) -> pl.Expr:
     """A whole number ("12.0" from a spreadsheet too); commas only as thousands separators."""
-    return _thousands(clean(col).str.replace(r"\.0+$", "")).cast(pl.Int64, strict=False)
+    return _thousands(half_width(clean(col)).str.replace(r"\.0+$", "")).cast(pl.Int64, strict=False)
 
 
 def _thousands(text: pl.Expr) -> pl.Expr:
@@ -198,7 +209,7 @@ def _thousands(text: pl.Expr) -> pl.Expr:
 def parse_float(col: pl.Expr) -> pl.Expr:
     """A finite number; "4.5%" is 4.5; commas only as thousands separators. NaN and infinity
     ("nan", "inf", which the cast accepts) are not values a ledger can mean: unreadable."""
-    value = _thousands(clean(col).str.replace(r"\s*[%％]$", "")).cast(pl.Float64, strict=False)
+    value = _thousands(half_width(clean(col)).str.replace(r"\s*[%％]$", "")).cast(pl.Float64, strict=False)
     return pl.when(value.is_finite()).then(value).otherwise(None)
 
 
