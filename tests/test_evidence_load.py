@@ -633,3 +633,10 @@ def test_an_empty_fixture_ledger_is_provided_but_empty() -> None:
     assert evidence.frame("activity").height == 0
     assert "date" in evidence.frame("activity").columns
     assert [f.rows for f in evidence.files] == [0]
+
+
+def test_date_and_time_in_two_columns_are_told_to_be_one(tmp_path: Path) -> None:
+    (tmp_path / "consultations.csv").write_text("编号,责任部门,渠道,收到日期,收到时间,答复时间\nC1,指挥处,网站留言,2022-03-05,14:30,\n", encoding="utf-8")
+    assert _problems(tmp_path) == [
+        "consultations.csv 第1行 E列：表头 “收到时间” 与 D列重复（都对应字段 received_at）；日期和时间分两列填写的，请合并为一列“收到时间”（如 2022-03-05 14:30）"
+    ]

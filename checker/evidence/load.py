@@ -867,7 +867,10 @@ def _map_headers(table: SourceTable) -> tuple[dict[str, tuple[str, str, str]], d
         if len(header) > MAX_CELL_CHARS:
             problems.append(f"{here} “{clip(header)}” 过长，表头单元格最多 {MAX_CELL_CHARS} 个字符")
         elif name is not None and name in mapped:
-            problems.append(f"{here} “{header}” 与 {mapped[name][2]}重复（都对应字段 {name}）")
+            both = f"{here} “{header}” 与 {mapped[name][2]}重复（都对应字段 {name}）"
+            if spec.field(name).type == "datetime":  # 收到日期 + 收到时间: the usual reason
+                both += f"；日期和时间分两列填写的，请合并为一列“{spec.field(name).label}”（如 2022-03-05 14:30）"
+            problems.append(both)
         elif name is None and header_key(header) in seen:
             problems.append(f"{here} “{clip(header)}” 与 {seen[header_key(header)]}重复")
         elif name is not None:
