@@ -640,3 +640,13 @@ def test_date_and_time_in_two_columns_are_told_to_be_one(tmp_path: Path) -> None
     assert _problems(tmp_path) == [
         "consultations.csv 第1行 E列：表头 “收到时间” 与 D列重复（都对应字段 received_at）；日期和时间分两列填写的，请合并为一列“收到时间”（如 2022-03-05 14:30）"
     ]
+
+
+def test_blank_rows_inside_a_merged_department_are_not_records(tmp_path: Path) -> None:
+    header = ["编号", "责任部门", "渠道", "收到时间", "答复时间"]
+    _xlsx(
+        tmp_path / "consultations.xlsx",
+        {"台账": [header, ["C-1", "指挥处", "网站留言", "2022-03-05 09:00", None], [None] * 5, ["C-2", None, "网站留言", "2022-03-06 09:00", None]]},
+        merges={"台账": ["B2:B4"]},
+    )
+    assert load_evidence(tmp_path).frame("consultation").select("_row", "id", "department").rows() == [(2, "C-1", "指挥处"), (4, "C-2", "指挥处")]

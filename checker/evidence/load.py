@@ -619,13 +619,22 @@ def _columns_table(cells: list[list[str | None]], height: int, merges: Iterable[
         raise EvidenceError(f"{location(rel, sheet)}：合并单元格覆盖的范围合计 {spread} 个单元格，超过上限 {MAX_SHEET_CELLS} 个，未读取；请取消多余的合并")
     # A merged cell shows its value over the whole range: a department merged down five rows
     # belongs to all five records. Title banners are merged too; they are not headers.
+    # A row blank but for merged cells reaching into it (a department merged past the last
+    # record) is a blank row, not a record with empty required cells: it is left blank.
+    merged_rows = {r for (top, _), (bottom, _) in merges for r in range(top + 1, min(bottom, height - 1) + 1)}
+    blank_rows = {r for r in merged_rows if not any(_cell_filled(cells[c][r]) for c in range(width))}
     for (top, left), (bottom, right) in merges:
         value = cells[left][top] if top < height and left < width else None
         for c in range(left, min(right, width - 1) + 1):
             for r in range(top, min(bottom, height - 1) + 1):
-                cells[c][r] = value
+                if r not in blank_rows:
+                    cells[c][r] = value
     frame = pl.DataFrame({f"c{i}": cells[i] for i in range(width)}, schema={f"c{i}": pl.String for i in range(width)})
     return _frame_table(frame, merges, kind, rel, sheet)
+
+
+def _cell_filled(value: str | None) -> bool:
+    return value is not None and bool(value.strip())
 
 
 def _frame_table(frame: pl.DataFrame, merges: list[Merge], kind: str, rel: str, sheet: str) -> SourceTable:
