@@ -650,3 +650,13 @@ def test_blank_rows_inside_a_merged_department_are_not_records(tmp_path: Path) -
         merges={"台账": ["B2:B4"]},
     )
     assert load_evidence(tmp_path).frame("consultation").select("_row", "id", "department").rows() == [(2, "C-1", "指挥处"), (4, "C-2", "指挥处")]
+
+
+def test_yaml_records_may_name_fields_in_english_or_chinese(tmp_path: Path) -> None:
+    (tmp_path / "activities.yaml").write_text(
+        "- {id: A-1, department: 政治处, type: training, date: 2022-06-15}\n- {编号: A-2, 责任部门: 政治处, 类型: 政务公开培训, 日期: 2022-07-15}\n", encoding="utf-8"
+    )
+    frame = load_evidence(tmp_path).frame("activity")
+    assert frame.select("_row", "id", "type", "date").rows() == [(1, "A-1", "training", dt.date(2022, 6, 15)), (2, "A-2", "training", dt.date(2022, 7, 15))]
+    (tmp_path / "activities.yaml").write_text("- {id: A-1, 编号: A-3, department: 政治处, type: training, date: 2022-06-15}\n", encoding="utf-8")
+    assert _problems(tmp_path) == ["activities.yaml 第1行：字段 “编号” 与 “id” 都对应字段 id，请只保留一个"]

@@ -767,6 +767,11 @@ def _json_constant(name: str) -> Any:
     raise _JsonRefused(f"JSON 中有非标准的值 {name}（JSON 不允许 NaN、Infinity），请改为具体数值或留空")
 
 
+def _spelt(key: Any, lookup: dict[str, str], spelling: dict[str, str]) -> Any:
+    name = lookup.get(header_key(str(key)))
+    return spelling[name] if name is not None else key
+
+
 def records_table(kind: str, rel: str, data: Any, lines: list[int] | None = None, empty_headers: tuple[str, ...] = ()) -> SourceTable:
     """A list of mappings (JSON, YAML, rule fixtures) as a table of text cells.
 
@@ -778,6 +783,25 @@ def records_table(kind: str, rel: str, data: Any, lines: list[int] | None = None
     numbers = lines or list(range(1, len(data) + 1))
     headers: list[str] = []
     problems: list[str] = []
+    # Records may name a field differently (编号 in one, id in the next): each key that names a
+    # field is spelt as the first record that named it spelt it, so they form one column.
+    lookup = header_lookup(KINDS[kind]) if kind in KINDS else {}
+    spelling: dict[str, str] = {}
+    renamed: list[Any] = []
+    for number, record in zip(numbers, data, strict=True):
+        if isinstance(record, dict):
+            fields_here: dict[str, str] = {}
+            for key in list(record):
+                name = lookup.get(header_key(str(key)))
+                if name is None:
+                    continue
+                if name in fields_here:
+                    problems.append(f"{location(rel, None, number)}：字段 “{clip(str(key))}” 与 “{clip(fields_here[name])}” 都对应字段 {name}，请只保留一个")
+                fields_here[name] = str(key)
+                spelling.setdefault(name, str(key))
+            record = {_spelt(k, lookup, spelling): v for k, v in record.items()}
+        renamed.append(record)
+    data = renamed
     for number, record in zip(numbers, data, strict=True):
         if not isinstance(record, dict):
             problems.append(f"{location(rel, None, number)}：每条记录应为 字段: 值 的映射，实际是 {_type_zh(record)}")
