@@ -193,9 +193,9 @@ KINDS: dict[str, KindSpec] = {
                 FieldSpec("corrected_at", "收到补正日期", "datetime", help="申请人补正后重新起算期限；无补正留空", example="2022-03-09"),
                 FieldSpec("third_party_from", "征求第三方意见开始", "date", help="发出征求第三方或其他机关意见之日；从该日到收到意见之日（两端都算）的工作日不计入答复期限", example="2022-03-14"),
                 FieldSpec("third_party_to", "征求第三方意见结束", "date", help="收到第三方或其他机关意见之日（征求意见的结束日期）", example="2022-03-21"),
-                FieldSpec("extended", "是否延期", "bool", help="是否依条例第33条延长答复期限（是 / 否）", example="否"),
+                FieldSpec("extended", "是否延期", "bool", help="是否依条例第33条延长答复期限（是 / 否）", example="是"),
                 FieldSpec("extension_approved_by", "延期批准人", "text", help="同意延期的政府信息公开工作机构负责人；未延期留空", example="王某某"),
-                FieldSpec("extension_notified_at", "延期告知日期", "date", help="告知申请人延期的日期；未延期留空", example="2022-04-01"),
+                FieldSpec("extension_notified_at", "延期告知日期", "date", help="告知申请人延期的日期；未延期留空", example="2022-03-28"),
                 FieldSpec("replied_at", "答复日期", "datetime", "column", help="出具答复的日期；未答复请留空", example="2022-03-30"),
                 FieldSpec(
                     "outcome",
