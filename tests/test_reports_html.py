@@ -156,6 +156,18 @@ def test_summary_states_verdict_missing_ledgers_and_evidence() -> None:
     assert "--fail-on never" in render("html", report, fail_on="never")
 
 
+def test_fail_on_never_decides_nothing_and_still_lists_the_failures() -> None:
+    """`never` only switches the exit code off: the page shows 未判定 in a neutral colour, not a
+    green 合格 over failing rules, and names the failing rules."""
+    html = render("html", hostile_report(), fail_on="never")
+    assert '<div class="verdict neutral">' in html and '<div class="verdict-label">未判定</div>' in html
+    assert ">合格<" not in html and "verdict ok" not in html
+    verdict_text = html.split('<div class="verdict-text">', 1)[1].split("</div>", 1)[0]
+    assert "1 条规则未通过" in verdict_text and '<a href="#rule-1">1. 标题 &lt;script&gt;' in verdict_text
+    passing = make_report([finding("ok", [], status="pass")])
+    assert "没有未通过的规则。" in render("html", passing, fail_on="never")
+
+
 def test_measured_value_reads_as_chinese_against_the_requirement() -> None:
     html = render("html", hostile_report())
     assert "按时 6 / 已到期 10 条" in html

@@ -19,6 +19,14 @@ def test_verdict_counts_and_missing_ledgers() -> None:
     assert render("md", hostile_report(), fail_on="critical").startswith("# 政务公开合规检查：✅ 合格\n")
 
 
+def test_fail_on_never_is_not_a_pass() -> None:
+    """`never` gates nothing, so the page decides nothing: 未判定, with the failures still listed."""
+    md = render("md", hostile_report(), fail_on="never")
+    assert md.startswith("# 政务公开合规检查：⚪ 未判定\n")
+    assert "合格" not in md.splitlines()[0] and "## 未通过的规则" in md
+    assert "不判定是否合格" in md
+
+
 def test_evidence_text_cannot_become_markup() -> None:
     report = make_report([finding("x", [violation(1, record_id="![t](http://evil/x.png)", department="<img src=x>", message="a | b\n## 标题")])])
     md = render("md", report)

@@ -123,7 +123,7 @@ def write_reports(report: Report, out: Path, formats: list[str], *, fail_on: str
     """Render and write each format (and violations.csv beside report.html); return the paths.
 
     `fail_on` is the `--fail-on` level the run's exit code uses: the HTML and Markdown pages
-    state the same verdict (合格/不合格) and explain it.
+    state the same verdict (合格/不合格; 未判定 under `never`, which gates nothing) and explain it.
     """
     from checker.errors import OutputError, os_error_text
 

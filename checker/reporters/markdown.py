@@ -33,7 +33,7 @@ def _md(text: object) -> str:
 def render(report: Report, *, fail_on: str = "major") -> str:
     s = report.summary
     judged = verdict(report, fail_on)
-    mark = "✅" if judged.passed else "❌"
+    mark = {"ok": "✅", "bad": "❌", "neutral": "⚪"}[judged.tone]
     lines = [
         f"# 政务公开合规检查：{mark} {judged.label}",
         "",

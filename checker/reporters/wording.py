@@ -234,21 +234,40 @@ def measured_headline(measured: dict[str, Any]) -> str:
 # --------------------------------------------------------------------------- verdict
 @dataclass(frozen=True)
 class Verdict:
-    """合格/不合格 as `zwgk check --fail-on LEVEL` decides it (exit code 1 ⇔ 不合格)."""
+    """合格/不合格 as `zwgk check --fail-on LEVEL` decides it (exit code 1 ⇔ 不合格).
 
-    passed: bool
+    `--fail-on never` only switches the exit-code gate off; it decides nothing about compliance.
+    Its pages must not show a green 合格 over failing rules, so its verdict is 未判定 (`decided`
+    is false) and `counted` holds every failing finding, which the pages still list.
+    """
+
+    passed: bool  # the exit code is 0
     fail_on: str
-    counted: tuple[Finding, ...]  # failing findings at or above the level
+    counted: tuple[Finding, ...]  # failing findings at or above the level (under never: every failing finding)
     rule: str  # how the verdict is decided, in words
 
     @property
+    def decided(self) -> bool:
+        return self.fail_on != "never"
+
+    @property
     def label(self) -> str:
+        if not self.decided:
+            return "未判定"
         return "合格" if self.passed else "不合格"
+
+    @property
+    def tone(self) -> str:
+        """`ok`, `bad`, or `neutral` when nothing was decided: the page's colour for the verdict."""
+        if not self.decided:
+            return "neutral"
+        return "ok" if self.passed else "bad"
 
 
 def verdict(report: Report, fail_on: str) -> Verdict:
     if fail_on == "never":
-        return Verdict(True, fail_on, (), "本次以 --fail-on never 运行：未通过的规则只列出，不判定不合格（退出码始终为 0）。")
+        failing = tuple(f for f in report.findings if f.status == "fail")
+        return Verdict(True, fail_on, failing, "本次以 --fail-on never 运行：未通过的规则只列出，不判定是否合格（退出码始终为 0）。")
     rank = SEVERITY_RANK[fail_on]
     levels = "、".join(SEVERITY_ZH[s] for s in SEVERITIES if SEVERITY_RANK[s] >= rank)
     counted = tuple(f for f in report.findings if f.status == "fail" and SEVERITY_RANK.get(f.severity, 0) >= rank)
