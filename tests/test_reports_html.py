@@ -168,6 +168,17 @@ def test_fail_on_never_decides_nothing_and_still_lists_the_failures() -> None:
     assert "没有未通过的规则。" in render("html", passing, fail_on="never")
 
 
+def test_verdict_sentence_names_the_levels_it_counts() -> None:
+    """The card counts every failing rule; the verdict sentence only those at or above --fail-on,
+    and says so, so the two numbers do not read as a contradiction."""
+    report = make_report([finding("a", [violation(1)]), finding("b", [violation(2)], severity="minor")])
+    html = render("html", report)
+    assert '<div class="card st-fail"><div class="num">2</div>' in html
+    assert "1 条严重、重要级别的规则未通过：" in html and "1 条规则未通过" not in html
+    assert "2 条规则未通过：" in render("html", report, fail_on="minor")
+    assert "1 条严重级别的规则未通过" not in render("html", report, fail_on="critical")  # nothing counted: no sentence
+
+
 def test_measured_value_reads_as_chinese_against_the_requirement() -> None:
     html = render("html", hostile_report())
     assert "按时 6 / 已到期 10 条" in html

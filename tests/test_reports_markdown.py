@@ -53,3 +53,11 @@ def test_failing_rule_lists_a_few_records_and_points_to_the_rest() -> None:
     md = render("md", report)
     assert md.count("- ZX-0000") == 5
     assert "…另有 7 条，见 report.html 或 violations.csv" in md
+
+
+def test_verdict_sentence_names_the_levels_it_counts() -> None:
+    report = make_report([finding("a", [violation(1)]), finding("b", [violation(2)], severity="minor")])
+    md = render("md", report)
+    assert md.startswith("# 政务公开合规检查：❌ 不合格\n\n1 条严重、重要级别的规则未通过。\n")
+    assert "\n2 条规则未通过。\n" in render("md", report, fail_on="minor")
+    assert "规则未通过。" not in render("md", report, fail_on="critical")

@@ -37,6 +37,7 @@ def render(report: Report, *, fail_on: str = "major") -> str:
     lines = [
         f"# 政务公开合规检查：{mark} {judged.label}",
         "",
+        *([f"{judged.headline}。", ""] if judged.counted else []),
         f"> {_md(judged.rule)}",
         "",
         f"- 检查年度：{s.review_year}" + ("" if s.year else "（未指定 --year，全部记录参与检查）") + f"；检查基准日：{s.as_of}",

@@ -245,6 +245,17 @@ class Verdict:
     fail_on: str
     counted: tuple[Finding, ...]  # failing findings at or above the level (under never: every failing finding)
     rule: str  # how the verdict is decided, in words
+    levels: tuple[str, ...] = SEVERITIES  # the severities `counted` takes in
+
+    @property
+    def headline(self) -> str:
+        """How many rules fail, naming the levels counted when not all are: `18 条严重、重要级别的
+        规则未通过`. Next to the overview card that counts every failing rule (21 未通过), a bare
+        `18 条规则未通过` reads as a contradiction."""
+        n = len(self.counted)
+        if set(self.levels) >= set(SEVERITIES):
+            return f"{n} 条规则未通过"
+        return f"{n} 条{'、'.join(SEVERITY_ZH[s] for s in self.levels)}级别的规则未通过"
 
     @property
     def decided(self) -> bool:
@@ -269,10 +280,11 @@ def verdict(report: Report, fail_on: str) -> Verdict:
         failing = tuple(f for f in report.findings if f.status == "fail")
         return Verdict(True, fail_on, failing, "本次以 --fail-on never 运行：未通过的规则只列出，不判定是否合格（退出码始终为 0）。")
     rank = SEVERITY_RANK[fail_on]
-    levels = "、".join(SEVERITY_ZH[s] for s in SEVERITIES if SEVERITY_RANK[s] >= rank)
+    counted_levels = tuple(s for s in SEVERITIES if SEVERITY_RANK[s] >= rank)
+    levels = "、".join(SEVERITY_ZH[s] for s in counted_levels)
     counted = tuple(f for f in report.findings if f.status == "fail" and SEVERITY_RANK.get(f.severity, 0) >= rank)
     rule = (
         f"判定规则（--fail-on {fail_on}）：有级别为{levels}的规则未通过即为不合格，命令退出码为 1；"
         "待到期、不适用、已豁免的规则不影响判定。"
     )
-    return Verdict(not counted, fail_on, counted, rule)
+    return Verdict(not counted, fail_on, counted, rule, counted_levels)
