@@ -57,6 +57,11 @@ def test_a_week_without_working_days_is_not_judged() -> None:
     outcome = _evaluate(_rule(WEEKLY), dates, "2020-02-04", 2020)
     assert outcome.status == "pending"  # 02-03..02-09 still open; the holiday week is skipped, not failed
     assert (outcome.measured["short_windows"], outcome.measured["skipped_windows"]) == (0, 1)
+    # The reports name it for what it is: next to 未到期 it must not read as another open window.
+    from checker.reporters.wording import measured_items
+
+    assert ("无工作日的周期（不计）", "1") in measured_items(outcome.measured)
+    assert [label for label, _ in measured_items(outcome.measured)].count("未到期") == 1
 
 
 def test_the_first_covered_year_is_judged_week_by_week() -> None:

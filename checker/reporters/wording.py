@@ -127,7 +127,7 @@ _LABELS = {
     "bound": "要求",
     "tasks": "任务数",
     "completed": "已完成",
-    "skipped_windows": "未到期周期",
+    "skipped_windows": "无工作日的周期（不计）",  # frequency: e.g. the Spring Festival week, not judged
     "in_review_year": "本年度记录",
     "related_kind": "关联台账",
     "status": "结论",
