@@ -109,11 +109,30 @@ def test_expired_waiver_is_not_applied_and_is_reported(zwgk, evidence: Path, tmp
     assert _finding(report, RULE)["violations"][0]["waived"] is True
 
 
+def test_waiver_findings_read_in_chinese(zwgk, evidence: Path, tmp_path: Path) -> None:
+    """An expired waiver's finding: measured values and its kind in Chinese on every page, not
+    `rule …；expires …；problem expired` or 台账 waiver."""
+    (tmp_path / "w.yaml").write_text(WAIVER.format(expires="2023-02-28"), encoding="utf-8")
+    out = tmp_path / "out"
+    zwgk("check", evidence, "--rules", "songjiang-psb-2022", "--year", "2022", "--as-of", "2023-03-01", "--out", out, "--waivers", tmp_path / "w.yaml")
+    headline = f"规则 {RULE}；到期日 2023-02-28；问题 已过期"
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert headline in html and "<dt>台账</dt><dd>豁免文件</dd>" in html and "<b>已过期</b>" in html
+    assert headline in (out / "report.md").read_text(encoding="utf-8")
+    junit = (out / "report.junit.xml").read_text(encoding="utf-8")
+    assert headline in junit and '<property name="title" value="豁免文件" />' in junit
+    for page in (html, junit):
+        assert "expires" not in page and "problem" not in page and ">waiver<" not in page
+
+
 def test_unused_waiver_is_reported(zwgk, evidence: Path, tmp_path: Path) -> None:
     (tmp_path / "w.yaml").write_text(WAIVER.format(expires="2023-06-30").replace("[C-1]", "[C-3]"), encoding="utf-8")
     _, report = _run(zwgk, evidence, tmp_path / "out", "--waivers", tmp_path / "w.yaml")
     unused = _finding(report, "waivers/001-unused")
     assert unused["violations"][0]["message"] == "豁免未被使用（没有匹配到任何违规记录），请确认是否仍需保留"
+    from checker.reporters.wording import measured_headline
+
+    assert measured_headline(unused["measured"]) == f"规则 {RULE}；到期日 2023-06-30；问题 未使用"
 
 
 def test_waiver_for_unknown_rule_of_a_loaded_pack_is_an_error(zwgk, evidence: Path, tmp_path: Path) -> None:

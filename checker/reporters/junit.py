@@ -28,7 +28,7 @@ def render(report: Report) -> str:
     s = report.summary
     root = ET.Element("testsuites", name="zwgk 政务公开合规检查")
     totals = {"tests": 0, "failures": 0, "skipped": 0}
-    titles = {p.id: p.title for p in s.packs}
+    titles = {"waivers": "豁免文件", **{p.id: p.title for p in s.packs}}  # waivers: the findings about the waivers themselves
     packs: dict[str, list[Finding]] = {}
     for f in report.findings:
         packs.setdefault(f.pack, []).append(f)

@@ -62,12 +62,16 @@ def place(v: Violation) -> str:
     return "".join(parts).strip()
 
 
+# Finding kinds that are not evidence kinds: a waiver's own findings (checker/waivers.py).
+_OTHER_KINDS = {"waiver": "豁免文件"}
+
+
 def kind_label(kind: str) -> str:
     """`consultation` → `咨询答复台账` (the evidence schema's own label)."""
     from checker.evidence.schema import KINDS
 
     spec = KINDS.get(kind)
-    return spec.label if spec else kind
+    return spec.label if spec else _OTHER_KINDS.get(kind, kind)
 
 
 def display_order(findings: Iterable[Finding]) -> list[Finding]:
@@ -136,7 +140,12 @@ _LABELS = {
     "no_evidence": "缺佐证材料",
     "no_trigger": "缺触发日期",
     "by_unit": "各单位未完成",
+    # a waiver's own finding (checker/waivers.py): the waived rule, the expiry date, what is wrong
+    "rule": "规则",
+    "expires": "到期日",
+    "problem": "问题",
 }
+_PROBLEM_ZH = {"expired": "已过期", "unused": "未使用"}
 _PERCENT_KEYS = {"compliance_rate", "ratio"}
 
 
@@ -155,6 +164,8 @@ def _value(key: str, value: Any, measured: dict[str, Any]) -> str:
         from checker.report import STATUS_ZH
 
         return STATUS_ZH.get(value, value)
+    if key == "problem" and isinstance(value, str):
+        return _PROBLEM_ZH.get(value, value)
     if key == "window" and isinstance(value, str) and ".." in value:
         start, end = value.split("..", 1)
         return f"{start} 至 {end}"
