@@ -18,12 +18,20 @@ Matching violations are marked 已豁免 with the reason and stay in every repor
 whose violations are all waived has status `waived` and never fails the gate. A waiver whose
 `expires` is before the as-of date is not applied and is itself reported, as is a waiver that
 matched nothing (both as `waivers/...` findings of severity minor).
+
+Such a finding's id comes from what the waiver covers, not from its place in the file:
+`waivers/<rule>/<record>-expired` for a waiver of one record, `waivers/<rule>/all-unused` for a
+whole rule, `waivers/<rule>/#<hash>-…` (a short hash of the record ids and department) otherwise.
+Reordering the file therefore keeps every id, and `zwgk diff` / `--baseline` do not report an
+unchanged waiver as 新增.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
+import json
 from pathlib import Path
 
 from pydantic import Field, ValidationError, model_validator
@@ -126,9 +134,21 @@ def apply_waivers(report: Report, waivers: list[Waiver], *, as_of: dt.date, know
     return _recount(report, findings)
 
 
+def _scope_key(w: Waiver) -> str:
+    """What a waiver covers, for its findings' ids: its one record id, `all` for a whole rule,
+    or a short hash of its (sorted) record ids and department."""
+    if len(w.record_ids) == 1 and not w.department:
+        return w.record_ids[0]
+    if not w.record_ids and not w.department:
+        return "all"
+    scope = json.dumps([sorted(w.record_ids), w.department], ensure_ascii=False)
+    return "#" + hashlib.sha256(scope.encode("utf-8")).hexdigest()[:8]
+
+
 def _waiver_findings(waivers: list[Waiver], used: set[int], as_of: dt.date, known_rules: set[str]) -> list[Finding]:
     out = []
-    for index, w in enumerate(waivers, start=1):
+    taken: set[str] = set()
+    for w in waivers:
         if w.expires < as_of:
             problem, message = "expired", f"豁免已于 {w.expires.isoformat()} 到期，相关违规不再豁免；如仍需豁免请重新审批"
         elif id(w) not in used:
@@ -136,9 +156,16 @@ def _waiver_findings(waivers: list[Waiver], used: set[int], as_of: dt.date, know
             problem, message = "unused", f"豁免未被使用（{why}），请确认是否仍需保留"
         else:
             continue
+        # Two waivers covering the same records alike are told apart by their order only.
+        rule_id = base = f"waivers/{w.rule}/{_scope_key(w)}-{problem}"
+        n = 1
+        while rule_id in taken:
+            n += 1
+            rule_id = f"{base}-{n}"
+        taken.add(rule_id)
         out.append(
             Finding(
-                rule_id=f"waivers/{index:03d}-{problem}",
+                rule_id=rule_id,
                 pack="waivers",
                 title=f"{'豁免已过期' if problem == 'expired' else '豁免未使用'}：{w.label()}",
                 severity="minor",

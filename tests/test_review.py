@@ -101,7 +101,7 @@ def test_expired_waiver_is_not_applied_and_is_reported(zwgk, evidence: Path, tmp
     result, report = _run(zwgk, evidence, tmp_path / "out", "--waivers", tmp_path / "w.yaml")
     finding = _finding(report, RULE)
     assert all(not v["waived"] for v in finding["violations"])
-    expired = _finding(report, "waivers/001-expired")
+    expired = _finding(report, f"waivers/{RULE}/C-1-expired")
     assert (expired["status"], expired["severity"]) == ("fail", "minor")
     assert expired["violations"][0]["message"] == "豁免已于 2023-02-28 到期，相关违规不再豁免；如仍需豁免请重新审批"
     # The same waiver before its expiry date is applied.
@@ -128,11 +128,43 @@ def test_waiver_findings_read_in_chinese(zwgk, evidence: Path, tmp_path: Path) -
 def test_unused_waiver_is_reported(zwgk, evidence: Path, tmp_path: Path) -> None:
     (tmp_path / "w.yaml").write_text(WAIVER.format(expires="2023-06-30").replace("[C-1]", "[C-3]"), encoding="utf-8")
     _, report = _run(zwgk, evidence, tmp_path / "out", "--waivers", tmp_path / "w.yaml")
-    unused = _finding(report, "waivers/001-unused")
+    unused = _finding(report, f"waivers/{RULE}/C-3-unused")
     assert unused["violations"][0]["message"] == "豁免未被使用（没有匹配到任何违规记录），请确认是否仍需保留"
     from checker.reporters.wording import measured_headline
 
     assert measured_headline(unused["measured"]) == f"规则 {RULE}；到期日 2023-06-30；问题 未使用"
+
+
+SEVERAL_WAIVERS = [
+    WAIVER.format(expires="2023-02-28"),  # C-1, expired at the as-of date
+    WAIVER.format(expires="2023-06-30").replace("[C-1]", "[C-3]"),  # C-3 did not fail: unused
+    WAIVER.format(expires="2023-06-30").replace("records: [C-1]", "department: 指挥处").replace("平台故障", "部门"),  # used: C-1
+    WAIVER.format(expires="2023-01-31").replace("records: [C-1]", "records: [C-2, C-1]"),  # expired
+    WAIVER.format(expires="2023-01-15").replace("  records: [C-1]\n", ""),  # the whole rule, expired
+]
+
+
+def test_waiver_finding_ids_follow_the_waiver_not_its_place_in_the_file(zwgk, evidence: Path, tmp_path: Path) -> None:
+    """Reordering the waivers file keeps every waiver finding's id, so `zwgk diff` reports
+    nothing new; ids name the waived rule and what the waiver covers."""
+    (tmp_path / "a.yaml").write_text("".join(SEVERAL_WAIVERS), encoding="utf-8")
+    (tmp_path / "b.yaml").write_text("".join(reversed(SEVERAL_WAIVERS)), encoding="utf-8")
+    _, first = _run(zwgk, evidence, tmp_path / "a", "--waivers", tmp_path / "a.yaml")
+    _, second = _run(zwgk, evidence, tmp_path / "b", "--waivers", tmp_path / "b.yaml")
+    ids = [f["rule_id"] for f in first["findings"] if f["pack"] == "waivers"]
+    assert ids == [f["rule_id"] for f in second["findings"] if f["pack"] == "waivers"]
+    hashed = [i for i in ids if "/#" in i]
+    assert ids == sorted([f"waivers/{RULE}/C-1-expired", f"waivers/{RULE}/C-3-unused", f"waivers/{RULE}/all-expired", *hashed]) and len(hashed) == 1
+    assert hashed[0].endswith("-expired") and len(set(ids)) == len(ids)
+    diff = zwgk("diff", tmp_path / "a" / "report.json", tmp_path / "b" / "report.json").out
+    assert "未通过的规则：新增 0，" in diff and "违规记录：新增 0，" in diff
+
+
+def test_same_scope_waivers_get_distinct_ids(zwgk, evidence: Path, tmp_path: Path) -> None:
+    (tmp_path / "w.yaml").write_text(WAIVER.format(expires="2023-01-31") + WAIVER.format(expires="2023-02-28"), encoding="utf-8")
+    _, report = _run(zwgk, evidence, tmp_path / "out", "--waivers", tmp_path / "w.yaml")
+    ids = [f["rule_id"] for f in report["findings"] if f["pack"] == "waivers"]
+    assert ids == [f"waivers/{RULE}/C-1-expired", f"waivers/{RULE}/C-1-expired-2"]
 
 
 def test_waiver_for_unknown_rule_of_a_loaded_pack_is_an_error(zwgk, evidence: Path, tmp_path: Path) -> None:
