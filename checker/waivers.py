@@ -17,7 +17,8 @@ the reason) are optional additions.
 Matching violations are marked 已豁免 with the reason and stay in every report; a finding
 whose violations are all waived has status `waived` and never fails the gate. A waiver whose
 `expires` is before the as-of date is not applied and is itself reported, as is a waiver that
-matched nothing (both as `waivers/...` findings of severity minor).
+matched nothing (both as `waivers/...` findings of severity minor, located at the waiver's
+line in the waivers file).
 
 Such a finding's id comes from what the waiver covers, not from its place in the file:
 `waivers/<rule>/<record>-expired` for a waiver of one record, `waivers/<rule>/all-unused` for a
@@ -28,13 +29,14 @@ unchanged waiver as 新增.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
 import json
 from pathlib import Path
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, PrivateAttr, ValidationError, model_validator
 
 from checker.checks.base import StrictModel
 from checker.errors import RuleError
@@ -52,6 +54,9 @@ class Waiver(StrictModel):
     approved_by: str = Field(min_length=1)
     document: str | None = Field(default=None, min_length=1)
     expires: dt.date
+    # Where the waiver was written (set by `load_waivers`): its own findings point there.
+    _file: str | None = PrivateAttr(default=None)
+    _line: int | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _one_record_field(self) -> Waiver:
@@ -88,10 +93,23 @@ def load_waivers(path: Path) -> list[Waiver]:
     if not isinstance(data, list):
         raise RuleError(f"{path}:1：豁免文件应为列表，每项一条豁免（rule、reason、approved_by、expires，可选 record/records、department、document）")
     try:
-        return WaiverFile.model_validate({"waivers": data}).waivers
+        waivers = WaiverFile.model_validate({"waivers": data}).waivers
     except ValidationError as exc:
         messages = validation_messages(exc, str(path), _Shifted(lines), {"waivers": data})
         raise RuleError([m.replace("：waivers[", "：豁免[", 1) for m in messages]) from None
+    shown = shown_path(path)
+    for index, waiver in enumerate(waivers):
+        waiver._file, waiver._line = shown, lines.line_of((index,))
+    return waivers
+
+
+def shown_path(path: Path) -> str:
+    """The waivers file as reports name it: the path as given, relative to the working folder
+    when an absolute path lies inside it (a checkout's absolute path differs between machines)."""
+    if path.is_absolute():
+        with contextlib.suppress(ValueError):
+            return str(path.relative_to(Path.cwd()))
+    return str(path)
 
 
 class _Shifted(LineMap):
@@ -172,14 +190,14 @@ def _waiver_findings(waivers: list[Waiver], used: set[int], as_of: dt.date, know
                 kind="waiver",
                 status="fail",
                 requirement="豁免须在有效期内且对应实际存在的违规",
-                source=SourceRef(file="豁免文件", clause=w.document or f"{w.approved_by}批准", quote=w.reason),
+                source=SourceRef(file=w._file or "豁免文件", clause=w.document or f"{w.approved_by}批准", quote=w.reason),
                 measured={"rule": w.rule, "expires": w.expires.isoformat(), "problem": problem},
                 violations=[
                     Violation(
                         record_id=None,
                         department=w.department,
-                        file=None,
-                        row=None,
+                        file=w._file,
+                        row=w._line,
                         expected="有效且被使用的豁免",
                         actual="已过期" if problem == "expired" else "未使用",
                         message=message,

@@ -167,6 +167,26 @@ def test_same_scope_waivers_get_distinct_ids(zwgk, evidence: Path, tmp_path: Pat
     assert ids == [f"waivers/{RULE}/C-1-expired", f"waivers/{RULE}/C-1-expired-2"]
 
 
+def test_waiver_findings_point_at_the_waivers_file(zwgk, evidence: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """source.file is the waivers file as given (relative to the working folder when inside it),
+    and the finding's violation names the line where the waiver starts."""
+    (tmp_path / "w.yaml").write_text("# 豁免\n" + WAIVER.format(expires="2023-02-28"), encoding="utf-8")
+    _, report = _run(zwgk, evidence, tmp_path / "out", "--waivers", tmp_path / "w.yaml", "--format", "sarif")
+    expired = _finding(report, f"waivers/{RULE}/C-1-expired")
+    assert expired["source"]["file"] == str(tmp_path / "w.yaml")
+    assert (expired["violations"][0]["file"], expired["violations"][0]["row"]) == (str(tmp_path / "w.yaml"), 2)
+    sarif = json.loads((tmp_path / "out" / "report.sarif").read_text(encoding="utf-8"))
+    [result] = [r for r in sarif["runs"][0]["results"] if r["ruleId"].startswith("waivers/")]
+    assert result["locations"][0]["physicalLocation"] == {"artifactLocation": {"uri": (tmp_path / "w.yaml").as_uri()}, "region": {"startLine": 2}}
+    monkeypatch.chdir(tmp_path)
+    for given in (tmp_path / "w.yaml", Path("w.yaml")):
+        _, report = _run(zwgk, evidence, tmp_path / "out2", "--waivers", given, "--format", "sarif")
+        assert _finding(report, f"waivers/{RULE}/C-1-expired")["source"]["file"] == "w.yaml"
+        sarif = json.loads((tmp_path / "out2" / "report.sarif").read_text(encoding="utf-8"))
+        [result] = [r for r in sarif["runs"][0]["results"] if r["ruleId"].startswith("waivers/")]
+        assert result["locations"][0]["physicalLocation"]["artifactLocation"] == {"uri": "w.yaml"}
+
+
 def test_waiver_for_unknown_rule_of_a_loaded_pack_is_an_error(zwgk, evidence: Path, tmp_path: Path) -> None:
     (tmp_path / "w.yaml").write_text(WAIVER.format(expires="2023-06-30").replace("reply-1wd", "reply-2wd"), encoding="utf-8")
     result, _ = _run(zwgk, evidence, tmp_path / "out", "--waivers", tmp_path / "w.yaml")

@@ -12,6 +12,9 @@
 - `level` follows the rule's severity: critical and major → error, minor → warning.
 - `partialFingerprints` use the baseline's stable violation key, so a viewer can track a
   violation from one review to the next.
+- An expired or unused waiver (a `waivers/...` finding) is located at its line in the waivers
+  file, which is not inside the evidence folder: its URI is the path as the report names it
+  (relative to the working folder, or a `file:` URI when absolute), with no `uriBaseId`.
 
 Identical input gives identical bytes (no timestamps; the review date is in the invocation's
 properties).
@@ -22,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from functools import lru_cache
+from pathlib import PurePath
 from typing import Any
 from urllib.parse import quote
 
@@ -149,7 +153,7 @@ def _result(f: Finding, rule_index: int, v: Violation, key: str) -> dict[str, An
         "level": LEVEL[f.severity],
         "message": {"text": v.message},
     }
-    location = _location(v)
+    location = _location(v, BASE_ID if f.kind != "waiver" else None)
     if location:
         result["locations"] = [location]
     result["partialFingerprints"] = {"zwgkViolationKey/v1": key}
@@ -162,10 +166,17 @@ def _result(f: Finding, rule_index: int, v: Violation, key: str) -> dict[str, An
     return result
 
 
-def _location(v: Violation) -> dict[str, Any] | None:
+def _location(v: Violation, base: str | None = BASE_ID) -> dict[str, Any] | None:
+    """`base` None: a file outside the evidence folder (the waivers file), named as given."""
     location: dict[str, Any] = {}
     if v.file:
-        physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(v.file), "uriBaseId": BASE_ID}}
+        if base is not None:
+            artifact = {"uri": _uri(v.file), "uriBaseId": base}
+        elif PurePath(v.file).is_absolute():
+            artifact = {"uri": PurePath(v.file).as_uri()}
+        else:
+            artifact = {"uri": _uri(v.file)}
+        physical: dict[str, Any] = {"artifactLocation": artifact}
         if v.row:
             physical["region"] = {"startLine": v.row}
         location["physicalLocation"] = physical
