@@ -8,6 +8,12 @@ run actually evaluated (a rule absent from the new run was not re-checked, so no
 is claimed), and only for violations the new run could see again: when the new run is limited
 to another `--year` than the old one, last year's records are outside it, so their violations
 are `not_rechecked` (不在本次检查范围), never `resolved`.
+
+Only what fails now is counted new or persisting: a rule of status `waived` and a waived
+violation are in neither count (so new + persisting are exactly the report's 未通过 rules and
+its violations not waived), and a violation still there, waived, is not resolved either. A waived
+violation still gets its own `change` mark (whether the baseline had found it), since SARIF
+requires a `baselineState` on every result once one has it.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from typing import Any
 from checker.errors import UsageError
 from checker.report import BaselineSummary, Report, ResolvedItem
 
-FAILING = ("fail", "waived")
+FLAGGED = ("fail", "waived")  # statuses of rules whose violations were found (failing or waived)
 
 
 def load_report_json(path: Path) -> dict[str, Any]:
@@ -55,8 +61,9 @@ def violation_keys(rule_id: str, violations: list[dict[str, Any]]) -> list[str]:
     return keys
 
 
-def _index(report: dict[str, Any]) -> tuple[set[str], set[str], set[str], dict[str, tuple[str, dict[str, Any]]]]:
-    """Rules judged on evidence, rules that passed, failing rules, and failing violations by key.
+def _index(report: dict[str, Any]) -> tuple[set[str], set[str], set[str], set[str], dict[str, tuple[str, dict[str, Any]]]]:
+    """Rules judged on evidence, rules that passed, rules failing, rules with violations found
+    (failing or waived), and every violation (waived ones too) by key.
 
     A rule that is not_applicable (no records) was not judged, so nothing it used to fail on
     counts as resolved; a failing rule is resolved only when it now passes.
@@ -64,33 +71,40 @@ def _index(report: dict[str, Any]) -> tuple[set[str], set[str], set[str], dict[s
     judged: set[str] = set()
     passed: set[str] = set()
     failing: set[str] = set()
+    flagged: set[str] = set()
     violations: dict[str, tuple[str, dict[str, Any]]] = {}
     for finding in report["findings"]:
         rule_id = finding.get("rule_id", "")
-        if finding.get("status") in ("pass", "fail", "waived", "pending"):
+        status = finding.get("status")
+        if status in ("pass", "fail", "waived", "pending"):
             judged.add(rule_id)
-        if finding.get("status") == "pass":
+        if status == "pass":
             passed.add(rule_id)
-        if finding.get("status") in FAILING:
+        if status == "fail":
             failing.add(rule_id)
-            found = finding.get("violations") or []
-            for key, v in zip(violation_keys(rule_id, found), found, strict=True):
-                violations[key] = (rule_id, v)
-    return judged, passed, failing, violations
+        if status in FLAGGED:
+            flagged.add(rule_id)
+        found = finding.get("violations") or []  # waived ones of a rule now pending too: still there
+        for key, v in zip(violation_keys(rule_id, found), found, strict=True):
+            violations[key] = (rule_id, v)
+    return judged, passed, failing, flagged, violations
 
 
 def compare(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """The change sets between two reports given as parsed JSON."""
-    _, _, old_failing, old_violations = _index(old)
-    judged, passed, new_failing, new_violations = _index(new)
+    _, _, _, old_flagged, old_found = _index(old)
+    judged, passed, failing, _, new_found = _index(new)
+    old_violations = {k: item for k, item in old_found.items() if item[0] in old_flagged}
+    # What fails now: violations of failing rules, not waived.
+    new_violations = {k: item for k, item in new_found.items() if item[0] in failing and not item[1].get("waived")}
     new_year, old_year = new["summary"].get("year"), old["summary"].get("year")
     out_of_scope = new_year is not None and old_year != new_year
-    gone = sorted(k for k in set(old_violations) - set(new_violations) if old_violations[k][0] in judged)
+    gone = sorted(k for k in set(old_violations) - set(new_found) if old_violations[k][0] in judged)
     return {
         "findings": {
-            "new": sorted(new_failing - old_failing),
-            "persisting": sorted(new_failing & old_failing),
-            "resolved": sorted(old_failing & passed),
+            "new": sorted(failing - old_flagged),
+            "persisting": sorted(failing & old_flagged),
+            "resolved": sorted(old_flagged & passed),
         },
         "violations": {
             "new": sorted(set(new_violations) - set(old_violations)),
@@ -105,17 +119,18 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
 
 def apply_baseline(report: Report, old: dict[str, Any]) -> Report:
     changes = compare(old, json.loads(report.model_dump_json()))
-    new_findings, new_violations = set(changes["findings"]["new"]), set(changes["violations"]["new"])
+    new_findings, old_violations = set(changes["findings"]["new"]), changes["old_violations"]
     findings = []
     for finding in report.findings:
-        if finding.status not in FAILING:
+        if finding.status not in FLAGGED:
             findings.append(finding)
             continue
         keys = violation_keys(finding.rule_id, [dataclasses.asdict(v) for v in finding.violations])
         violations = [
-            dataclasses.replace(v, change="new" if key in new_violations else "persisting") for key, v in zip(keys, finding.violations, strict=True)
+            dataclasses.replace(v, change="persisting" if key in old_violations else "new") for key, v in zip(keys, finding.violations, strict=True)
         ]
-        change = "new" if finding.rule_id in new_findings else "persisting"
+        # A waived rule is not failing: neither new nor persisting.
+        change = None if finding.status != "fail" else "new" if finding.rule_id in new_findings else "persisting"
         findings.append(finding.model_copy(update={"violations": violations, "change": change}))
     resolved_items = []
     for key in changes["violations"]["resolved"]:

@@ -239,6 +239,31 @@ def test_baseline_marks_new_persisting_resolved_a_year_apart(zwgk, tmp_path: Pat
     assert f"  {RULE} 记录 C-1：" in diff.out
 
 
+def test_waived_items_are_neither_new_nor_persisting_nor_resolved(zwgk, evidence: Path, tmp_path: Path) -> None:
+    """Against a baseline, only what fails now is 新增/持续: new + persisting equal the report's
+    未通过 rules and its violations not waived; a violation now waived is not 已整改 either."""
+    _, _ = _run(zwgk, evidence, tmp_path / "last")  # C-1 and C-2 late
+    last = tmp_path / "last" / "report.json"
+    (tmp_path / "one.yaml").write_text(WAIVER.format(expires="2023-06-30"), encoding="utf-8")  # C-1
+    _, report = _run(zwgk, evidence, tmp_path / "one", "--waivers", tmp_path / "one.yaml", "--baseline", last, "--format", "md")
+    baseline = report["summary"]["baseline"]
+    assert baseline["findings"] == {"new": 0, "persisting": 1, "resolved": 0}
+    assert baseline["violations"] == {"new": 0, "persisting": 1, "resolved": 0, "not_rechecked": 0}
+    assert report["summary"]["violations"] - report["summary"]["waived_violations"] == 1
+    assert "| 违规记录 | 0 | 1 | 0 |" in (tmp_path / "one" / "report.md").read_text(encoding="utf-8")
+
+    (tmp_path / "all.yaml").write_text(WAIVER.format(expires="2023-06-30").replace("[C-1]", "[C-1, C-2]"), encoding="utf-8")
+    _, report = _run(zwgk, evidence, tmp_path / "all", "--waivers", tmp_path / "all.yaml", "--baseline", last)
+    finding = _finding(report, RULE)
+    assert (finding["status"], finding["change"]) == ("waived", None)
+    baseline = report["summary"]["baseline"]
+    assert baseline["findings"] == {"new": 0, "persisting": 0, "resolved": 0}
+    assert baseline["violations"] == {"new": 0, "persisting": 0, "resolved": 0, "not_rechecked": 0}
+    diff = zwgk("diff", last, tmp_path / "all" / "report.json").out
+    assert "未通过的规则：新增 0，持续 0，已整改 0" in diff and "违规记录：新增 0，持续 0，已整改 0" in diff
+    assert RULE not in diff
+
+
 def test_baseline_that_is_not_a_report(zwgk, evidence: Path, tmp_path: Path) -> None:
     (tmp_path / "old.json").write_text("[1, 2]", encoding="utf-8")
     result, _ = _run(zwgk, evidence, tmp_path / "out", "--baseline", tmp_path / "old.json")
