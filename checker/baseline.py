@@ -29,11 +29,12 @@ from checker.report import BaselineSummary, Report, ResolvedItem
 FLAGGED = ("fail", "waived")  # statuses of rules whose violations were found (failing or waived)
 
 
-def load_report_json(path: Path) -> dict[str, Any]:
+def load_report_json(path: Path, role: str = "基准报告") -> dict[str, Any]:
+    """A report.json to compare; `role` names it in messages (`zwgk diff`'s NEW is the 新报告)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise UsageError(f"{path}：找不到基准报告") from None
+        raise UsageError(f"{path}：找不到{role}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise UsageError(f"{path}：不是有效的 report.json（{exc}）") from None
     if not isinstance(data, dict) or not isinstance(data.get("findings"), list) or not isinstance(data.get("summary"), dict):

@@ -229,7 +229,7 @@ def diff(old: str, new: str) -> int:
     """比较两次检查的 report.json：新增、持续和已整改的问题。"""
     from checker.baseline import diff_text, load_report_json
 
-    click.echo(diff_text(load_report_json(Path(old)), load_report_json(Path(new))), nl=False)
+    click.echo(diff_text(load_report_json(Path(old)), load_report_json(Path(new), "新报告")), nl=False)
     return EXIT_OK
 
 

@@ -270,6 +270,14 @@ def test_baseline_that_is_not_a_report(zwgk, evidence: Path, tmp_path: Path) -> 
     assert (result.code, result.err) == (2, f"错误：{tmp_path / 'old.json'}：不是 zwgk 生成的 report.json（缺少 summary 或 findings）\n")
 
 
+def test_diff_names_the_report_that_is_missing(zwgk, evidence: Path, tmp_path: Path) -> None:
+    _run(zwgk, evidence, tmp_path / "out")
+    there, missing = tmp_path / "out" / "report.json", tmp_path / "nope.json"
+    assert zwgk("diff", there, missing).err == f"错误：{missing}：找不到新报告\n"
+    assert zwgk("diff", missing, there).err == f"错误：{missing}：找不到基准报告\n"
+    assert zwgk("check", evidence, "--baseline", missing, "--out", tmp_path / "x").err == f"错误：{missing}：找不到基准报告\n"
+
+
 def test_two_reviews_a_year_apart_with_year_compare_rules_not_old_records(zwgk, tmp_path: Path) -> None:
     """--year 2022 then --year 2023: last year's records are outside the new run, so their
     violations are neither persisting nor resolved; rules still compare, in JSON, HTML and diff."""
