@@ -79,6 +79,41 @@ def test_violations_csv_only_with_html(zwgk, tmp_path: Path) -> None:  # type: i
     assert sorted(p.name for p in (tmp_path / "html").iterdir()) == ["report.html", VIOLATIONS_CSV]
 
 
+def test_pages_mention_only_the_files_the_run_writes(zwgk, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """report.md alone must not send readers to report.html or violations.csv, nor report.html
+    alone to report.json: neither file exists beside them."""
+    from tests.conftest import write_csv
+
+    evidence = tmp_path / "ev"
+    rows = [f"C-{n},指挥处,online_platform,2022-03-01 10:00,2022-03-09 10:00" for n in range(8)]  # 8 late: more than report.md lists
+    write_csv(evidence / "consultations.csv", "id,department,channel,received_at,replied_at", *rows)
+    _run(zwgk, evidence, tmp_path / "md", "--format", "md", "--rules", "songjiang-psb-2022")
+    md = (tmp_path / "md" / "report.md").read_text(encoding="utf-8")
+    assert "- …另有 3 条\n" in md
+    assert not any(name in md for name in ("report.html", VIOLATIONS_CSV, "report.json"))
+    _run(zwgk, evidence, tmp_path / "md+json", "--format", "md", "--format", "json", "--rules", "songjiang-psb-2022")
+    md = (tmp_path / "md+json" / "report.md").read_text(encoding="utf-8")
+    assert "- …另有 3 条，见 report.json\n" in md and "全部违规记录见 report.json。" in md and "report.html" not in md
+    _run(zwgk, evidence, tmp_path / "html", "--format", "html", "--rules", "songjiang-psb-2022")
+    html = (tmp_path / "html" / "report.html").read_text(encoding="utf-8")
+    assert "report.json" not in html and f'完整违规清单：<a href="{VIOLATIONS_CSV}">{VIOLATIONS_CSV}</a>。' in html
+    _run(zwgk, evidence, tmp_path / "all", "--rules", "songjiang-psb-2022")
+    assert "- …另有 3 条，见 report.html 或 violations.csv\n" in (tmp_path / "all" / "report.md").read_text(encoding="utf-8")
+    assert "机器可读结果：report.json" in (tmp_path / "all" / "report.html").read_text(encoding="utf-8")
+
+
+def test_junit_points_at_the_full_list_only_when_written() -> None:
+    from checker.reporters import render
+    from checker.reporters.junit import MAX_LISTED
+    from tests.test_reports_html import finding, make_report, violation
+
+    report = make_report([finding("many", [violation(n) for n in range(MAX_LISTED + 1)])])
+    assert "；完整清单见 report.json 或 violations.csv" in render("junit", report)
+    assert "完整清单见 report.json<" in render("junit", report, formats=("junit", "json"))
+    alone = render("junit", report, formats=("junit",))
+    assert f"此处列出前 {MAX_LISTED} 条<" in alone and "report.json" not in alone and VIOLATIONS_CSV not in alone
+
+
 def test_write_atomic_text_and_bytes(tmp_path: Path) -> None:
     write_atomic(tmp_path / "a.txt", "第一行\n第二行\n")
     write_atomic(tmp_path / "b.csv", b"\xef\xbb\xbfx\r\n")

@@ -12,6 +12,10 @@ Formats and the files they write (in `--out`):
 the HTML page lists at most a bounded number of rows per rule and links to it for the rest.
 JSON already carries every violation for machines, so the CSV is the HTML's companion.
 
+The HTML, Markdown and JUnit pages point readers at the run's other files (report.html,
+violations.csv, report.json) only when the run writes them: `render` passes them the names of
+the files written (`--format md` alone must not send anyone to a report.html that is not there).
+
 This module is imported by the CLI at start-up to list the formats: it imports only the
 standard library, and each renderer module (jinja2, xml …) is imported when first used.
 """
@@ -20,7 +24,7 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,6 +46,8 @@ RENDERERS: dict[str, tuple[str, str]] = {
 VIOLATIONS_CSV = "violations.csv"
 # Formats whose page states an overall verdict, which depends on `--fail-on`.
 _VERDICT_FORMATS = frozenset({"html", "md"})
+# Formats whose page names other files of the run, and so must know which ones are written.
+_LINKING_FORMATS = frozenset({"html", "md", "junit"})
 
 
 def renderer(fmt: str) -> Callable[..., str]:
@@ -59,10 +65,15 @@ def prepare(formats: list[str]) -> None:
         getattr(module, "prepare", lambda: None)()
 
 
-def render(fmt: str, report: Report, *, fail_on: str = "major") -> str:
+def render(fmt: str, report: Report, *, fail_on: str = "major", formats: Collection[str] = FORMATS) -> str:
+    """One format's text; `formats`: every format this run writes (default all), so that a page
+    mentions only files that exist beside it."""
+    options: dict[str, object] = {}
     if fmt in _VERDICT_FORMATS:
-        return renderer(fmt)(report, fail_on=fail_on)
-    return renderer(fmt)(report)
+        options["fail_on"] = fail_on
+    if fmt in _LINKING_FORMATS:
+        options["written"] = frozenset(output_names(list(formats)))
+    return renderer(fmt)(report, **options)
 
 
 def write_atomic(path: Path, content: str | bytes, *, encoding: str = "utf-8") -> None:
@@ -100,6 +111,10 @@ def output_names(formats: list[str]) -> list[str]:
         if fmt == "html":
             names.append(VIOLATIONS_CSV)
     return names
+
+
+# Every file a run with all formats writes: what a renderer called on its own may mention.
+ALL_OUTPUTS = frozenset(output_names(list(FORMATS)))
 
 
 def check_output(out: Path, formats: list[str]) -> None:
@@ -142,7 +157,7 @@ def _write_reports(report: Report, out: Path, formats: list[str], *, fail_on: st
         path = out / name
         if progress is not None:
             progress.stage("写出报告", name, n, len(wanted))
-        write_atomic(path, render(fmt, report, fail_on=fail_on))
+        write_atomic(path, render(fmt, report, fail_on=fail_on, formats=wanted))
         written.append(path)
         if fmt == "html":
             from checker.reporters.violations_csv import render_csv

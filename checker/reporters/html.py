@@ -17,12 +17,13 @@ import base64
 import functools
 import hashlib
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from checker.report import STATUS_ZH, STATUSES, Finding, Report, Violation
-from checker.reporters import VIOLATIONS_CSV
+from checker.reporters import ALL_OUTPUTS, RENDERERS, VIOLATIONS_CSV
 from checker.reporters.charts import Bar, Segment, column_chart, hbar_chart
 from checker.reporters.wording import (
     CHANGE_ZH,
@@ -102,7 +103,9 @@ def prepare() -> None:
     template()
 
 
-def render(report: Report, *, fail_on: str = "major") -> str:
+def render(report: Report, *, fail_on: str = "major", written: Collection[str] = ALL_OUTPUTS) -> str:
+    """`written`: the files this run writes (see checker.reporters.render); violations.csv always
+    is, beside this page, and report.json is named only when it is written too."""
     from markupsafe import Markup
 
     css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
@@ -134,6 +137,7 @@ def render(report: Report, *, fail_on: str = "major") -> str:
         "severities": SEVERITIES,
         "change_zh": CHANGE_ZH,
         "csv_name": VIOLATIONS_CSV,
+        "json_name": RENDERERS["json"][0] if RENDERERS["json"][0] in written else None,
         "max_rows": MAX_ROWS_PER_RULE,
         "truncated_rules": [r for r in rules if r.truncated],
         "version": tool_version(),

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Collection
 
 from checker.report import STATUS_ZH, Finding, Report
+from checker.reporters import ALL_OUTPUTS, RENDERERS, VIOLATIONS_CSV
 from checker.reporters.wording import SEVERITY_ZH, measured_headline, place
 
 MAX_LISTED = 1000  # violations written into one <failure>; report.json and violations.csv hold all
@@ -24,8 +26,11 @@ def _clean(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
 
 
-def render(report: Report) -> str:
+def render(report: Report, *, written: Collection[str] = ALL_OUTPUTS) -> str:
+    """`written`: the files this run writes (see checker.reporters.render), for the pointer to
+    the full list of a rule's violations."""
     s = report.summary
+    full_list = " 或 ".join(name for name in (RENDERERS["json"][0], VIOLATIONS_CSV) if name in written)
     root = ET.Element("testsuites", name="zwgk 政务公开合规检查")
     totals = {"tests": 0, "failures": 0, "skipped": 0}
     titles = {"waivers": "豁免文件", **{p.id: p.title for p in s.packs}}  # waivers: the findings about the waivers themselves
@@ -42,7 +47,7 @@ def render(report: Report) -> str:
         for name, value in (("title", titles.get(pack, pack)), ("as_of", s.as_of), ("review_year", str(s.review_year))):
             ET.SubElement(props, "property", name=name, value=_clean(value))
         for f in group:
-            _testcase(suite, f)
+            _testcase(suite, f, full_list)
         totals["tests"] += len(group)
         totals["failures"] += failures
         totals["skipped"] += skipped
@@ -54,7 +59,7 @@ def render(report: Report) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def _testcase(suite: ET.Element, f: Finding) -> None:
+def _testcase(suite: ET.Element, f: Finding, full_list: str) -> None:
     case = ET.SubElement(suite, "testcase", classname=f.pack, name=_clean(f"{f.rule_id} {f.title}"))
     headline = measured_headline(f.measured)
     if f.status == "fail":
@@ -66,7 +71,7 @@ def _testcase(suite: ET.Element, f: Finding) -> None:
             who = " ".join(x for x in (v.record_id, v.department, place(v), v.period) if x)
             lines.append(f"- {who}：{v.message}")
         if len(open_violations) > MAX_LISTED:
-            lines.append(f"…共 {len(open_violations)} 条，此处列出前 {MAX_LISTED} 条；完整清单见 report.json 或 violations.csv")
+            lines.append(f"…共 {len(open_violations)} 条，此处列出前 {MAX_LISTED} 条" + (f"；完整清单见 {full_list}" if full_list else ""))
         failure.text = _clean("\n".join(lines))
     elif f.status in SKIPPED:
         reason = {

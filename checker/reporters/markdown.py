@@ -9,8 +9,10 @@ image (which a job page would fetch) or HTML.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from checker.report import STATUS_ZH, STATUSES, Report
+from checker.reporters import ALL_OUTPUTS, RENDERERS, VIOLATIONS_CSV
 from checker.reporters.wording import SEVERITIES, SEVERITY_ZH, display_order, kind_label, measured_headline, place, verdict
 
 MAX_RULES = 50
@@ -30,8 +32,23 @@ def _md(text: object) -> str:
     return escaped.replace("@", "@" + _WORD_JOINER).replace("\r", " ").replace("\n", " ")
 
 
-def render(report: Report, *, fail_on: str = "major") -> str:
+def _pointers(written: Collection[str]) -> tuple[str, str, str]:
+    """Where the page sends readers for more — the rules it leaves out, the records it leaves
+    out, everything — naming only files this run writes (empty: nothing to point at)."""
+    html, json_name = RENDERERS["html"][0], RENDERERS["json"][0]
+    rules = html if html in written else json_name if json_name in written else ""
+    records = f"{html} 或 {VIOLATIONS_CSV}" if html in written else json_name if json_name in written else ""
+    full = [f"完整报告见 {html}"] if html in written else []
+    listed = [name for name in (VIOLATIONS_CSV, json_name) if name in written]
+    if listed:
+        full.append(f"全部违规记录见 {' 与 '.join(listed)}")
+    return rules, records, "，".join(full) + "。" if full else ""
+
+
+def render(report: Report, *, fail_on: str = "major", written: Collection[str] = ALL_OUTPUTS) -> str:
+    """`written`: the files this run writes (see checker.reporters.render)."""
     s = report.summary
+    more_rules, more_records, everything = _pointers(written)
     judged = verdict(report, fail_on)
     mark = {"ok": "✅", "bad": "❌", "neutral": "⚪"}[judged.tone]
     lines = [
@@ -63,7 +80,7 @@ def render(report: Report, *, fail_on: str = "major") -> str:
                 f"| {_md(f.title)}<br>`{f.rule_id}` | {SEVERITY_ZH[f.severity]} | {_md(measured_headline(f.measured))} | {sum(1 for v in f.violations if not v.waived)} |"
             )
         if len(failing) > MAX_RULES:
-            lines.append(f"| …另有 {len(failing) - MAX_RULES} 条规则未通过，见 report.html | | | |")
+            lines.append(f"| …另有 {len(failing) - MAX_RULES} 条规则未通过{'，见 ' + more_rules if more_rules else ''} | | | |")
         lines += ["", f"## 违规明细（每条规则最多 {MAX_RECORDS} 条）", ""]
         for f in failing[:MAX_RULES]:
             lines += [f"### {_md(f.title)}", "", f"`{f.rule_id}` · 依据 {_md(f.source.clause)}：{_md(f.source.quote)}", ""]
@@ -73,7 +90,7 @@ def render(report: Report, *, fail_on: str = "major") -> str:
                 lines.append(f"- {who}：{_md(v.message)}")
             rest = sum(1 for v in f.violations if not v.waived) - len(shown)
             if rest > 0:
-                lines.append(f"- …另有 {rest} 条，见 report.html 或 violations.csv")
+                lines.append(f"- …另有 {rest} 条{'，见 ' + more_records if more_records else ''}")
             lines.append("")
     else:
         lines += ["没有未通过的规则。", ""]
@@ -96,5 +113,5 @@ def render(report: Report, *, fail_on: str = "major") -> str:
     lines += [f"<details><summary>读取的台账：{len(s.evidence)} 个表，{rows} 条记录</summary>", "", "| 文件 | 工作表 | 台账 | 记录 | 编码 |", "|---|---|---|---:|---|"]
     for e in s.evidence:
         lines.append(f"| {_md(e.file)} | {_md(e.sheet or '')} | {_md(kind_label(e.kind))} | {e.rows} | {_md(e.encoding or '')} |")
-    lines += ["", "</details>", "", "完整报告见 report.html，全部违规记录见 violations.csv 与 report.json。", ""]
+    lines += ["", "</details>", ""] + ([everything, ""] if everything else [])
     return "\n".join(lines)
