@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import polars as pl
 
@@ -112,8 +113,22 @@ def _rule_scope(frame: pl.DataFrame, rule: Rule) -> pl.DataFrame:
     return frame.filter(where_expr(rule.where)) if rule.where else frame
 
 
+_DIGITS = re.compile(r"(\d+)")
+
+
+def _natural(period: str | None) -> tuple:  # type: ignore[type-arg]
+    """A window label's numbers compared as numbers: `2022年第2周` before `2022年第10周`, `2022年9月`
+    before `2022年10月` (as text, 第10周 sorted before 第1周). Text parts stay at even positions and
+    numbers at odd ones, so two keys always compare like with like."""
+    if not period:
+        return ()
+    return tuple(int(part) if i % 2 else part for i, part in enumerate(_DIGITS.split(period)))
+
+
 def _sort_key(v: dict) -> tuple:  # type: ignore[type-arg]
-    return (v["file"] or "", v["sheet"] or "", v["row"] or 0, v["record_id"] or "", v["department"] or "", v["message"])
+    # The period before the message: aggregate violations of one department follow their windows'
+    # order. Record-level violations have no period, and ISO-dated periods order alike either way.
+    return (v["file"] or "", v["sheet"] or "", v["row"] or 0, v["record_id"] or "", v["department"] or "", _natural(v["period"]), v["message"])
 
 
 def _finding(pack: RulePack, rule: Rule, outcome: Outcome) -> Finding:

@@ -297,3 +297,17 @@ def test_tasks_of_a_plan_no_loaded_rule_checks_are_named() -> None:
     assert report.summary.unchecked == [
         "t:task：2 项任务属于任务分解表“2022年度乙表”，已加载的规则包中没有检查该分解表的任务规则，未检查；请用 --rules 指定该分解表的规则包，或用 zwgk draft 根据分解表生成规则包"
     ]
+
+
+def test_window_violations_keep_calendar_order() -> None:
+    """Week and month labels sort by their numbers, not as text (第10周 before 第1周 was wrong),
+    in report.json and so in every page; per department, each department's windows in order."""
+    activity = [{"id": "A1", "department": "指挥处", "type": "website_inspection", "date": "2022-12-30"}]
+    weekly = _pack({"type": "frequency", "date": "date", "per": "week", "min": 1}, kind="activity", where={"type": "website_inspection"})
+    periods = [v.period or "" for v in _run(weekly, {"activity": activity}).findings[0].violations]
+    # Not judged: week 1 (01-01..01-02) and week 6 (Spring Festival) have no working day; week 53 has the record.
+    assert [p.split("（")[0] for p in periods] == [f"2022年第{n}周" for n in range(1, 54) if n not in (1, 6, 53)]
+    monthly = _pack({"type": "frequency", "date": "date", "per": "month", "min": 1, "per_department": True}, kind="activity")
+    records = {"activity": [*activity, {"id": "A2", "department": "政治处", "type": "training", "date": "2022-12-01"}]}
+    found = [(v.department, v.period) for v in _run(monthly, records).findings[0].violations]
+    assert found == [("指挥处", f"2022年{m}月") for m in range(1, 12)] + [("政治处", f"2022年{m}月") for m in range(1, 12)]
