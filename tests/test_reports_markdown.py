@@ -61,3 +61,14 @@ def test_verdict_sentence_names_the_levels_it_counts() -> None:
     assert md.startswith("# 政务公开合规检查：❌ 不合格\n\n1 条严重、重要级别的规则未通过。\n")
     assert "\n2 条规则未通过。\n" in render("md", report, fail_on="minor")
     assert "规则未通过。" not in render("md", report, fail_on="critical")
+
+
+def test_a_violation_naming_no_record_department_or_file_has_no_empty_prefix() -> None:
+    """A frequency window of the whole bureau names no record, department or file: its line is
+    the message alone, not "- ：…"."""
+    bare = violation(1, record_id=None, department=None, file=None, row=None, message="2022年第3周仅 0 次，应不少于 1 次")
+    md = render("md", make_report([finding("weekly", [bare, violation(2, record_id=None)])]))
+    assert "\n- 2022年第3周仅 0 次，应不少于 1 次\n" in md and "- ：" not in md
+    assert "\n- 指挥处 consultations.csv 第3行：" in md
+    junit = render("junit", make_report([finding("weekly", [bare])]))
+    assert ">- 2022年第3周仅 0 次，应不少于 1 次<" in junit and "- ：" not in junit

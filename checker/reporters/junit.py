@@ -69,7 +69,7 @@ def _testcase(suite: ET.Element, f: Finding, full_list: str) -> None:
         lines = []
         for v in open_violations[:MAX_LISTED]:
             who = " ".join(x for x in (v.record_id, v.department, place(v), v.period) if x)
-            lines.append(f"- {who}：{v.message}")
+            lines.append(f"- {who}：{v.message}" if who else f"- {v.message}")
         if len(open_violations) > MAX_LISTED:
             lines.append(f"…共 {len(open_violations)} 条，此处列出前 {MAX_LISTED} 条" + (f"；完整清单见 {full_list}" if full_list else ""))
         failure.text = _clean("\n".join(lines))

@@ -87,7 +87,7 @@ def render(report: Report, *, fail_on: str = "major", written: Collection[str] =
             shown = [v for v in f.violations if not v.waived][:MAX_RECORDS]
             for v in shown:
                 who = " ".join(_md(x) for x in (v.record_id, v.department, place(v)) if x)
-                lines.append(f"- {who}：{_md(v.message)}")
+                lines.append(f"- {who}：{_md(v.message)}" if who else f"- {_md(v.message)}")  # an aggregate may name nothing
             rest = sum(1 for v in f.violations if not v.waived) - len(shown)
             if rest > 0:
                 lines.append(f"- …另有 {rest} 条{'，见 ' + more_records if more_records else ''}")
