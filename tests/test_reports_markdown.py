@@ -72,3 +72,21 @@ def test_a_violation_naming_no_record_department_or_file_has_no_empty_prefix() -
     assert "\n- 指挥处 consultations.csv 第3行：" in md
     junit = render("junit", make_report([finding("weekly", [bare])]))
     assert ">- 2022年第3周仅 0 次，应不少于 1 次<" in junit and "- ：" not in junit
+
+
+def test_unchecked_evidence_is_shown_in_markdown_html_and_sarif(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from checker.cli import main
+
+    (tmp_path / "ev").mkdir()
+    (tmp_path / "ev" / "tasks.csv").write_text(
+        "编号,任务分解表,工作任务,牵头单位,责任单位,时间节点,完成时间,佐证材料\nRW-1,2022年度某表,年内组织培训,政治处,指挥处,10月底前,,\n", encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    assert main(["check", str(tmp_path / "ev"), "--year", "2022", "--as-of", "2023-03-01", "--format", "md", "--format", "html", "--format", "sarif", "--out", str(out), "--quiet"]) == 0
+    note = "1 项任务属于任务分解表“2022年度某表”"
+    assert "**⚠ 未能检查的内容**" in (out / "report.md").read_text(encoding="utf-8") and note in (out / "report.md").read_text(encoding="utf-8")
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "<h3>未能检查的内容</h3>" in html and note in html
+    assert note in json.loads((out / "report.sarif").read_text(encoding="utf-8"))["runs"][0]["properties"]["unchecked"][0]

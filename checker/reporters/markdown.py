@@ -71,6 +71,10 @@ def render(report: Report, *, fail_on: str = "major", written: Collection[str] =
     if s.kinds_without_evidence:
         missing = "、".join(f"{_md(kind_label(k))}（{k}）" for k in s.kinds_without_evidence)
         lines += [f"> **⚠ 未提供台账**：{missing}。相关规则无法检查（记为不适用），不能据此认定已合规。", ""]
+    if s.unchecked:
+        lines += ["> **⚠ 未能检查的内容**（已提交，但没有规则能够检查，不能据此认定已合规）：", ">"]
+        lines += [f"> - {_md(note)}" for note in s.unchecked]
+        lines.append("")
 
     failing = [f for f in display_order(report.findings) if f.status == "fail"]
     if failing:

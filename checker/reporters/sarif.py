@@ -78,6 +78,7 @@ def render(report: Report) -> str:
             "violations": s.violations,
             "waived_violations": s.waived_violations,
             "kinds_without_evidence": s.kinds_without_evidence,
+            "unchecked": s.unchecked,
         },
     }
     log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
