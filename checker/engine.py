@@ -9,7 +9,7 @@ import polars as pl
 
 from checker.calendar import WorkCalendar
 from checker.checks import EVALUATORS, kinds_read
-from checker.checks.base import Condition, EvalContext, Outcome, where_expr, year_scope
+from checker.checks.base import Condition, EvalContext, Outcome, spans_years, where_expr, year_scope
 from checker.evidence.load import EvidenceSet
 from checker.evidence.schema import KINDS
 from checker.progress import NO_PROGRESS, Progress
@@ -98,7 +98,8 @@ def evaluate_rule(rule: Rule, ctx: EvalContext, scoped: dict[str, pl.DataFrame] 
     scoped = {} if scoped is None else scoped
     if rule.kind not in scoped:
         scoped[rule.kind] = year_scope(evidence.frame(rule.kind), KINDS[rule.kind], ctx.year)
-    frame = _rule_scope(scoped[rule.kind], rule)
+    # (A weekly rule reads the whole ledger: its first and last weeks reach into the years around.)
+    frame = _rule_scope(evidence.frame(rule.kind) if spans_years(rule.check) else scoped[rule.kind], rule)
     return EVALUATORS[rule.check.type](rule.check, frame, ctx, KINDS[rule.kind])
 
 

@@ -41,14 +41,26 @@ def _evaluate(rule: Rule, dates: list[tuple[str, str]], as_of: str, year: int) -
 WEEKLY = {"type": "frequency", "date": "date", "per": "week", "min": 1}
 
 
-def test_weeks_are_cut_at_the_year_edges() -> None:
+def test_weeks_are_the_iso_weeks_of_the_year() -> None:
+    """Whole weeks, each in the year of its Thursday: no week judged in two years, none cut short."""
     weeks = windows("week", 2022)
-    assert (weeks[0].start, weeks[0].end) == (dt.date(2022, 1, 1), dt.date(2022, 1, 2))
-    assert (weeks[1].start, weeks[1].end) == (dt.date(2022, 1, 3), dt.date(2022, 1, 9))
-    assert (weeks[-1].start, weeks[-1].end, len(weeks)) == (dt.date(2022, 12, 26), dt.date(2022, 12, 31), 53)
-    assert weeks[33].label == "2022年第34周（2022-08-15至2022-08-21）"
+    assert (weeks[0].start, weeks[0].end) == (dt.date(2022, 1, 3), dt.date(2022, 1, 9))
+    assert (weeks[-1].start, weeks[-1].end, len(weeks)) == (dt.date(2022, 12, 26), dt.date(2023, 1, 1), 52)
+    assert weeks[32].label == "2022年第33周（2022-08-15至2022-08-21）"
+    assert windows("week", 2020)[0].label == "2020年第1周（2019-12-30至2020-01-05）"
+    assert (len(windows("week", 2020)), len(windows("week", 2026)), windows("week", 2026)[0].start) == (53, 53, dt.date(2025, 12, 29))
     assert [w.label for w in windows("quarter", 2022)][2] == "2022年第3季度"
     assert (windows("month", 2024)[1].end, windows("quarter", 2022)[3].end) == (dt.date(2024, 2, 29), dt.date(2022, 12, 31))
+
+
+@pytest.mark.parametrize(("first", "year"), [("2019-12-30", 2020), ("2025-01-03", 2025)])
+def test_a_perfect_weekly_schedule_passes_across_the_year_edges(first: str, year: int) -> None:
+    """Every Monday from 2019-12-30 (the first one in December), every Friday of 2025 (the last
+    week, 12-29..2026-01-04, is 2026's): both used to fail an edge week cut at 1月1日 / 12月31日."""
+    start = dt.date.fromisoformat(first)
+    dates = [("指挥处", (start + dt.timedelta(days=7 * k)).isoformat()) for k in range(54)]
+    outcome = _evaluate(_rule(WEEKLY), dates, f"{year + 1}-02-01", year)
+    assert outcome.status == "pass", [v["period"] for v in outcome.violations]
 
 
 def test_a_week_without_working_days_is_not_judged() -> None:
@@ -65,15 +77,15 @@ def test_a_week_without_working_days_is_not_judged() -> None:
 
 
 def test_the_first_covered_year_is_judged_week_by_week() -> None:
-    """2004 is the calendar data's first year: whether its first week (Thu 01-01 to Sun 01-04)
-    holds a working day is a question about those days only, not about 2003-12-31."""
+    """2004 is the calendar data's first year: whether its first week (Mon 2003-12-29 to Sun
+    01-04) holds a working day is a question about the days the calendar covers."""
     assert default_calendar().first == dt.date(2004, 1, 1)
     dates = [("指挥处", (dt.date(2004, 1, 2) + dt.timedelta(days=7 * k)).isoformat()) for k in range(53)]
     outcome = _evaluate(_rule(WEEKLY), dates, "2005-01-10", 2004)
     assert outcome.status == "pass", outcome.measured
     assert outcome.measured["windows"] == 53 and "skipped_windows" not in outcome.measured
     missing_first = _evaluate(_rule(WEEKLY), dates[1:], "2005-01-10", 2004)
-    assert [v["period"] for v in missing_first.violations] == ["2004年第1周（2004-01-01至2004-01-04）"]
+    assert [v["period"] for v in missing_first.violations] == ["2004年第1周（2003-12-29至2004-01-04）"]
 
 
 def test_short_windows_are_named_and_open_ones_pending() -> None:

@@ -305,8 +305,8 @@ def test_window_violations_keep_calendar_order() -> None:
     activity = [{"id": "A1", "department": "指挥处", "type": "website_inspection", "date": "2022-12-30"}]
     weekly = _pack({"type": "frequency", "date": "date", "per": "week", "min": 1}, kind="activity", where={"type": "website_inspection"})
     periods = [v.period or "" for v in _run(weekly, {"activity": activity}).findings[0].violations]
-    # Not judged: week 1 (01-01..01-02) and week 6 (Spring Festival) have no working day; week 53 has the record.
-    assert [p.split("（")[0] for p in periods] == [f"2022年第{n}周" for n in range(1, 54) if n not in (1, 6, 53)]
+    # ISO weeks: week 5 (Spring Festival, 01-31..02-06) has no working day; week 52 (12-26..2023-01-01) has the record.
+    assert [p.split("（")[0] for p in periods] == [f"2022年第{n}周" for n in range(1, 52) if n != 5]
     monthly = _pack({"type": "frequency", "date": "date", "per": "month", "min": 1, "per_department": True}, kind="activity")
     records = {"activity": [*activity, {"id": "A2", "department": "政治处", "type": "training", "date": "2022-12-01"}]}
     found = [(v.department, v.period) for v in _run(monthly, records).findings[0].violations]

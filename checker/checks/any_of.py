@@ -37,11 +37,11 @@ from checker.checks.base import (
     Outcome,
     StrictModel,
     Where,
+    check_scope,
     status_of,
     where_expr,
     where_problems,
     where_text,
-    year_scope,
 )
 from checker.evidence.schema import KINDS, KindSpec
 
@@ -102,7 +102,7 @@ def _evaluate_sub(sub: SubCheck, frame: pl.DataFrame, ctx: EvalContext, rule_spe
     if sub.kind is not None and sub.kind != rule_spec.name:
         if sub.kind not in ctx.evidence.frames:
             return Outcome("not_applicable", {"evidence_provided": False})
-        frame = year_scope(ctx.evidence.frame(sub.kind), sub_spec, ctx.year)
+        frame = check_scope(sub.check, ctx.evidence.frame(sub.kind), sub_spec, ctx.year)
     if sub.where:
         frame = frame.filter(where_expr(sub.where))
     outcome: Outcome = EVALUATORS[sub.check.type](sub.check, frame, ctx, sub_spec)

@@ -268,6 +268,18 @@ def year_scope(frame: pl.DataFrame, spec: KindSpec, year: int | None) -> pl.Data
     return frame.filter(column.dt.year() == year)
 
 
+def spans_years(check: Any) -> bool:
+    """Whether a check's windows reach into the years around the review year (weekly
+    `frequency`): it is handed the whole ledger and places each record by its own date."""
+    spans = getattr(check, "spans_years", None)
+    return bool(spans is not None and spans())
+
+
+def check_scope(check: Any, frame: pl.DataFrame, spec: KindSpec, year: int | None) -> pl.DataFrame:
+    """The records a check is handed: the review year's (`year_scope`), or the whole ledger."""
+    return frame if spans_years(check) else year_scope(frame, spec, year)
+
+
 def fmt_moment(value: Any) -> str:
     """How a date or time appears in a message: `2022-10-11` or `2022-10-11 09:00`."""
     if value is None:

@@ -1,12 +1,15 @@
 """`frequency`: at least ``min`` matching records in every week, month or quarter of the review year.
 
 What it does
-    Splits the review year into windows (``per``: ``week`` — Monday to Sunday, the weeks at
-    the year's edges cut at 1月1日 and 12月31日; ``month``; ``quarter``) and counts the records
-    (after the rule's ``where``) whose ``date`` falls in each. Every window needs at least
-    ``min``. A window without a single working day (the 2020 Spring Festival week,
+    Splits the review year into windows (``per``: ``week`` — the year's ISO weeks, whole weeks
+    Monday to Sunday, a week belonging to the year its Thursday is in, so 2019-12-30 to
+    2020-01-05 is 2020年第1周 and a record on 2019-12-30 counts for it, while 2025-12-29 to
+    2026-01-04 is 2026's first week, not judged twice; ``month``; ``quarter``) and counts the
+    records (after the rule's ``where``) whose ``date`` falls in each. Every window needs at
+    least ``min``. A window without a single working day (the 2020 Spring Festival week,
     2020-01-27 to 2020-02-02) is not judged: nobody is at work to do the task. With
     ``per_department`` each department of the evidence is judged window by window on its own.
+    (Weekly rules read the whole ledger, also with ``--year``: a week may begin in December.)
 
 Statuses
     pass: every judged window reached ``min``. fail: a window that has ended before
@@ -50,7 +53,7 @@ PER_ZH: dict[str, str] = {"week": "周", "month": "月", "quarter": "季度"}
 class FrequencyCheck(StrictModel):
     type: Literal["frequency"]
     date: str = Field(description="记录归入统计周期所依据的日期字段，如 date")
-    per: Per = Field(description="统计周期：week（每周，周一至周日）、month（每月）或 quarter（每季度）")
+    per: Per = Field(description="统计周期：week（每周，周一至周日，按 ISO 周：跨年的一周属于其周四所在的年度）、month（每月）或 quarter（每季度）")
     min: int = Field(ge=1, description="每个周期至少应有的记录数")
     per_department: bool = Field(default=False, description="为 true 时，证据中的每个部门分别逐周期检查")
 
@@ -61,6 +64,12 @@ class FrequencyCheck(StrictModel):
         scope = "各部门" if self.per_department else ""
         return f"{scope}每{PER_ZH[self.per]}不少于{self.min}次"
 
+    def spans_years(self) -> bool:
+        """Weeks at the year's edges hold days of the year before or after: the engine hands
+        this check the whole ledger instead of the review year's records (`_counts` places
+        each record in its window by date)."""
+        return self.per == "week"
+
 
 @dataclass(frozen=True)
 class Window:
@@ -70,19 +79,22 @@ class Window:
 
 
 def windows(per: str, year: int) -> list[Window]:
-    """The review year's windows, in order; weeks are cut at the year's first and last day."""
+    """The review year's windows, in order; weeks are the ISO weeks of the year (whole weeks)."""
     if per == "month":
         return [Window(f"{year}年{m}月", dt.date(year, m, 1), _month_end(year, m)) for m in range(1, 13)]
     if per == "quarter":
         return [Window(f"{year}年第{q}季度", dt.date(year, 3 * q - 2, 1), _month_end(year, 3 * q)) for q in range(1, 5)]
-    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    monday = first - dt.timedelta(days=first.weekday())
+    monday = _first_monday(year)
     out: list[Window] = []
-    while monday <= last:
-        start, end = max(monday, first), min(monday + dt.timedelta(days=6), last)
-        out.append(Window(f"{year}年第{len(out) + 1}周（{start.isoformat()}至{end.isoformat()}）", start, end))
+    for n in range(1, dt.date(year, 12, 28).isocalendar().week + 1):  # (28 December is always in the year's last week)
+        start, end = monday, monday + dt.timedelta(days=6)
+        out.append(Window(f"{year}年第{n}周（{start.isoformat()}至{end.isoformat()}）", start, end))
         monday += dt.timedelta(days=7)
     return out
+
+
+def _first_monday(year: int) -> dt.date:
+    return dt.date.fromisocalendar(year, 1, 1)
 
 
 def _month_end(year: int, month: int) -> dt.date:
@@ -96,16 +108,16 @@ def _window_index(day: pl.Expr, per: str, year: int) -> pl.Expr:
         return day.dt.month().cast(pl.Int64) - 1
     if per == "quarter":
         return (day.dt.month().cast(pl.Int64) - 1) // 3
-    first = dt.date(year, 1, 1)
-    monday = first - dt.timedelta(days=first.weekday())
-    return (day.cast(pl.Int64) - (monday - dt.date(1970, 1, 1)).days) // 7
+    return (day.cast(pl.Int64) - (_first_monday(year) - dt.date(1970, 1, 1)).days) // 7
 
 
 def _idle(ctx: EvalContext, window: Window) -> bool:
     """A window without any working day (only weeks can be). Asks only about the window's own
-    days, so the calendar's first covered year has its first week judged too."""
-    days = (window.end - window.start).days + 1
-    return not any(ctx.calendar.is_workday(window.start + dt.timedelta(days=k)) for k in range(days))
+    days that the calendar covers, so a week reaching past its first or last year is judged
+    by the days it knows."""
+    cal = ctx.calendar
+    days = [window.start + dt.timedelta(days=k) for k in range((window.end - window.start).days + 1)]
+    return not any(cal.is_workday(day) for day in days if cal.first <= day <= cal.last)
 
 
 def evaluate(check: FrequencyCheck, frame: pl.DataFrame, ctx: EvalContext, spec: KindSpec) -> Outcome:
@@ -141,8 +153,9 @@ def _counts(check: FrequencyCheck, frame: pl.DataFrame, year: int, groups: list[
     """Records per (group, window) as a matrix; rows follow `groups`."""
     day = pl.col(check.date).cast(pl.Date)
     keys = ["department", "__w"] if check.per_department else ["__w"]
+    wins = windows(check.per, year)
     per_window = (
-        frame.filter(day.dt.year() == year)
+        frame.filter(day.is_between(wins[0].start, wins[-1].end))
         .with_columns(_window_index(day, check.per, year).alias("__w"))
         .group_by(keys)
         .len()
