@@ -294,3 +294,15 @@ def test_prints_on_a4(page: Chromium, tmp_path: Path) -> None:
     landscape = [abs(w - 841.9) < 1 and abs(h - 595.3) < 1 for w, h in boxes]  # the matrix (report.css: matrix-landscape)
     assert boxes and all(p or q for p, q in zip(portrait, landscape, strict=True)), boxes
     assert portrait[0] and any(landscape), "the matrix prints on a landscape page of its own"
+
+
+def test_printed_matrix_headers_are_plain_text(page: Chromium) -> None:
+    """Chromium repeats the matrix's header row on every printed page but paints its sort
+    <button>s only on the first: continuation pages had empty column headers. In print the
+    buttons are display: contents (their text is painted as the cell's own)."""
+    page.send("Emulation.setEmulatedMedia", media="print")
+    try:
+        shown = page.evaluate("[...document.querySelectorAll('#matrix-table thead th button')].map(b => getComputedStyle(b).display)")
+    finally:
+        page.send("Emulation.setEmulatedMedia", media="")
+    assert shown and set(shown) == {"contents"}, shown
