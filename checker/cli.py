@@ -285,14 +285,16 @@ def rules() -> None:
 @click.option("--rules", "selectors", multiple=True, metavar="PACK_ID|FILE", help="只列出这些规则包；默认全部内置规则包。")
 @profile_option
 def rules_list(selectors: tuple[str, ...], profile: str | None) -> int:
-    """列出每条规则：编号、级别、台账类型、标题和原文。"""
+    """列出每条规则：编号、级别、台账类型、标题和出处原文（全国基线为条文要点的英文摘要）。"""
+    from checker.reporters.wording import quote_label
     from checker.rulepack import SEVERITY_ZH
 
     for pack in select_packs(selectors, profile):
         click.echo(f"{pack.id}  {pack.pack.title}（{len(pack.rules)} 条规则，{len(pack.not_checkable)} 项无法量化检查）")
         for rule in pack.rules:
             click.echo(f"  {rule.id}  [{SEVERITY_ZH[rule.severity]}] [{rule.kind}] {rule.title}")
-            click.echo(f"      {rule.source.clause}：“{rule.source.quote}”")
+            label = quote_label(rule.source.quote)
+            click.echo(f"      {rule.source.clause}{'' if label == '原文' else '（' + label + '）'}：“{rule.source.quote}”")
     return EXIT_OK
 
 
@@ -304,6 +306,7 @@ def rules_show(rule_id: str, selectors: tuple[str, ...], profile: str | None) ->
     """显示一条规则的全部内容（用 --profile 时为调整后的内容）。"""
     import yaml
 
+    from checker.reporters.wording import quote_label
     from checker.rulepack import SEVERITY_ZH
 
     for pack in select_packs(selectors, profile):
@@ -311,7 +314,7 @@ def rules_show(rule_id: str, selectors: tuple[str, ...], profile: str | None) ->
             if rule.id == rule_id:
                 click.echo(f"{rule.id}\n标题：{rule.title}\n级别：{SEVERITY_ZH[rule.severity]}（{rule.severity}）")
                 click.echo(f"台账：{rule.kind}\n要求：{rule.requirement_text()}")
-                click.echo(f"出处：{rule.source.file} {rule.source.clause}\n原文：“{rule.source.quote}”")
+                click.echo(f"出处：{rule.source.file} {rule.source.clause}\n{quote_label(rule.source.quote)}：“{rule.source.quote}”")
                 detail = rule.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"id", "title", "severity", "source"})
                 click.echo(yaml.safe_dump(detail, allow_unicode=True, sort_keys=False).rstrip())
                 return EXIT_OK

@@ -90,3 +90,20 @@ def test_unchecked_evidence_is_shown_in_markdown_html_and_sarif(tmp_path) -> Non
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "<h3>未能检查的内容</h3>" in html and note in html
     assert note in json.loads((out / "report.sarif").read_text(encoding="utf-8"))["runs"][0]["properties"]["unchecked"][0]
+
+
+def test_english_summaries_of_the_statute_are_not_called_原文(tmp_path, zwgk) -> None:  # type: ignore[no-untyped-def]
+    """national-2019 quotes LEGAL.md's English summaries: the reports say so instead of
+    presenting English text as the statute's wording."""
+    from checker.reporters.wording import quote_label
+
+    assert quote_label("对不予公开的政府信息要注明具体情形") == "原文"
+    assert quote_label("a refusal states the reason") == "条文要点（英文摘要，不是条文原文）"
+    shown = zwgk("rules", "show", "national-2019/foi-withheld-legal-basis")
+    assert "条文要点（英文摘要，不是条文原文）：“a refusal states the reason”" in shown.out
+    (tmp_path / "ev").mkdir()
+    (tmp_path / "ev" / "foi_requests.csv").write_text("编号,责任部门,收到申请日期,答复日期,答复结果\nY1,政治处,2022-03-01,2022-03-05,不予公开\n", encoding="utf-8")
+    out = tmp_path / "out"
+    zwgk("check", tmp_path / "ev", "--rules", "national-2019", "--year", "2022", "--as-of", "2023-03-01", "--format", "md", "--format", "html", "--out", out)
+    assert "依据 第三十六条 · 条文要点（英文摘要，不是条文原文）：a refusal states the reason" in (out / "report.md").read_text(encoding="utf-8")
+    assert '<span class="muted">条文要点（英文摘要，不是条文原文）</span>' in (out / "report.html").read_text(encoding="utf-8")

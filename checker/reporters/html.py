@@ -35,6 +35,7 @@ from checker.reporters.wording import (
     kind_label,
     measured_headline,
     measured_items,
+    quote_label,
     tool_version,
     verdict,
 )
@@ -132,6 +133,7 @@ def render(report: Report, *, fail_on: str = "major", written: Collection[str] =
         "missing_kinds": [(k, kind_label(k), _rules_of_kind(report, k)) for k in report.summary.kinds_without_evidence],
         "evidence": [(e, kind_label(e.kind)) for e in report.summary.evidence],
         "status_zh": STATUS_ZH,
+        "quote_label": quote_label,
         "statuses": STATUSES,
         "severity_zh": SEVERITY_ZH,
         "severities": SEVERITIES,

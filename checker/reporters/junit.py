@@ -14,7 +14,7 @@ from collections.abc import Collection
 
 from checker.report import STATUS_ZH, Finding, Report
 from checker.reporters import ALL_OUTPUTS, RENDERERS, VIOLATIONS_CSV
-from checker.reporters.wording import SEVERITY_ZH, measured_headline, place
+from checker.reporters.wording import SEVERITY_ZH, measured_headline, place, quote_label
 
 MAX_LISTED = 1000  # violations written into one <failure>; report.json and violations.csv hold all
 SKIPPED = ("pending", "not_applicable", "waived")
@@ -83,5 +83,5 @@ def _testcase(suite: ET.Element, f: Finding, full_list: str) -> None:
     out = ET.SubElement(case, "system-out")
     out.text = _clean(
         f"结果：{STATUS_ZH[f.status]}（{SEVERITY_ZH[f.severity]}）\n检查结果：{headline}\n检查要求：{f.requirement}\n"
-        f"依据：{f.source.clause}（{f.source.file}）\n原文：{f.source.quote}"
+        f"依据：{f.source.clause}（{f.source.file}）\n{quote_label(f.source.quote)}：{f.source.quote}"
     )

@@ -13,7 +13,7 @@ from collections.abc import Collection
 
 from checker.report import STATUS_ZH, STATUSES, Report
 from checker.reporters import ALL_OUTPUTS, RENDERERS, VIOLATIONS_CSV
-from checker.reporters.wording import SEVERITIES, SEVERITY_ZH, display_order, kind_label, measured_headline, place, verdict
+from checker.reporters.wording import SEVERITIES, SEVERITY_ZH, display_order, kind_label, measured_headline, place, quote_label, verdict
 
 MAX_RULES = 50
 MAX_RECORDS = 5
@@ -87,7 +87,7 @@ def render(report: Report, *, fail_on: str = "major", written: Collection[str] =
             lines.append(f"| …另有 {len(failing) - MAX_RULES} 条规则未通过{'，见 ' + more_rules if more_rules else ''} | | | |")
         lines += ["", f"## 违规明细（每条规则最多 {MAX_RECORDS} 条）", ""]
         for f in failing[:MAX_RULES]:
-            lines += [f"### {_md(f.title)}", "", f"`{f.rule_id}` · 依据 {_md(f.source.clause)}：{_md(f.source.quote)}", ""]
+            lines += [f"### {_md(f.title)}", "", f"`{f.rule_id}` · 依据 {_md(f.source.clause)}" + ("" if quote_label(f.source.quote) == "原文" else f" · {quote_label(f.source.quote)}") + f"：{_md(f.source.quote)}", ""]
             shown = [v for v in f.violations if not v.waived][:MAX_RECORDS]
             for v in shown:
                 who = " ".join(_md(x) for x in (v.record_id, v.department, place(v)) if x)

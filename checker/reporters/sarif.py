@@ -35,6 +35,7 @@ from checker.reporters.wording import (
     SEVERITY_ZH,
     kind_label,
     measured_headline,
+    quote_label,
     tool_version,
 )
 
@@ -98,7 +99,7 @@ def _uri(file: str) -> str:
 
 def _rule(f: Finding) -> dict[str, Any]:
     src = f.source
-    help_text = f"检查要求：{f.requirement}\n依据：{src.clause}（{src.file}）\n原文：“{src.quote}”"
+    help_text = f"检查要求：{f.requirement}\n依据：{src.clause}（{src.file}）\n{quote_label(src.quote)}：“{src.quote}”"
     help_md = f"**检查要求**：{f.requirement}\n\n**依据**：{src.clause}（`{src.file}`）\n\n> {src.quote}"
     return {
         "id": f.rule_id,

@@ -66,6 +66,16 @@ def place(v: Violation) -> str:
 _OTHER_KINDS = {"waiver": "豁免文件"}
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def quote_label(quote: str) -> str:
+    """What a rule's `source.quote` is, in words: 原文, or, for the national baseline whose quotes
+    are LEGAL.md's English summaries of the statute (rules/national-2019.yaml), 条文要点 — a
+    Chinese reader must not take English text for the statute's own wording."""
+    return "原文" if _CJK.search(quote) else "条文要点（英文摘要，不是条文原文）"
+
+
 def kind_label(kind: str) -> str:
     """`consultation` → `咨询答复台账` (the evidence schema's own label)."""
     from checker.evidence.schema import KINDS
