@@ -50,6 +50,10 @@ def render(report: Report) -> str:
     s = report.summary
     index = {f.rule_id: i for i, f in enumerate(report.findings)}
     results = [result for f in report.findings for result in _results(f, index[f.rule_id])]
+    if any("suppressions" in r for r in results):
+        # SARIF: suppressions on all results of a run or on none; [] says "evaluated, not suppressed".
+        for r in results:
+            r.setdefault("suppressions", [])
     version = tool_version() or "0"
     run: dict[str, Any] = {
         "tool": {
