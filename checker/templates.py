@@ -174,7 +174,7 @@ def _validation(f: FieldSpec):  # type: ignore[no-untyped-def]
         return DataValidation(type="list", formula1=formula, error="请从下拉列表中选择", **prompt, **warn)
     if f.type in ("date", "datetime"):
         return DataValidation(
-            type="date", operator="between", formula1="18264", formula2="73050", error="请输入日期，如 2022-03-05 或 2022-03-05 14:30", **prompt, **warn
+            type="date", operator="between", formula1="18264", formula2="73050", error="Excel 没有把它识别为日期。2022.3.5、2022年3月5日、14时30分 等写法检查时也能识别，点“是”即可保留；其他内容请改为日期，如 2022-03-05 或 2022-03-05 14:30", **prompt, **warn
         )
     if f.type == "year":
         return DataValidation(type="whole", operator="between", formula1="1990", formula2="2100", error="请输入四位年份，如 2022", **prompt, **warn)

@@ -30,7 +30,7 @@ def _workbook_contents(data: bytes) -> dict[str, Any]:
         out[ws.title] = {
             "cells": [[c.value for c in row] for row in ws.iter_rows()],
             "validations": [
-                (str(v.sqref), v.type, v.formula1, v.formula2, v.errorStyle, v.prompt, v.promptTitle) for v in ws.data_validations.dataValidation
+                (str(v.sqref), v.type, v.formula1, v.formula2, v.errorStyle, v.error, v.prompt, v.promptTitle) for v in ws.data_validations.dataValidation
             ],
             "formats": {k: d.number_format for k, d in sorted(ws.column_dimensions.items())},
             "freeze": ws.freeze_panes,
@@ -229,3 +229,13 @@ def test_template_command_never_replaces_a_filled_ledger(zwgk, tmp_path: Path) -
     assert not (tmp_path / "consultations.xlsx").exists()  # all or nothing
     assert zwgk("template", "consultation", "--out", str(tmp_path), "--force").code == 0
     assert filled.read_bytes() == template_bytes(KINDS["consultation"], "csv")
+
+
+def test_date_cells_typed_as_text_are_allowed_by_the_template() -> None:
+    """2022.3.5 is a date to the checker but text to Excel: the template's warning (not a stop)
+    must say it may be kept, since the notes sheet lists it as allowed."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(xlsx_template(KINDS["consultation"])))
+    dates = [v for ws in wb.worksheets for v in ws.data_validations.dataValidation if v.type == "date"]
+    assert dates and all(v.errorStyle == "warning" and "2022.3.5" in v.error and "点“是”即可保留" in v.error for v in dates)
