@@ -100,27 +100,35 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     new_violations = {k: item for k, item in new_found.items() if item[0] in failing and not item[1].get("waived")}
     new_year, old_year = new["summary"].get("year"), old["summary"].get("year")
     out_of_scope = new_year is not None and old_year != new_year
+    # Across two review years no record is in both runs: a record id seen again (ledgers that
+    # number from 001 every year, the annual report GB-0007 of another year) is another record,
+    # so no violation persists; every old one is out of this run's scope.
+    matchable = {} if out_of_scope else old_violations
     gone = sorted(k for k in set(old_violations) - set(new_found) if old_violations[k][0] in judged)
     return {
         "findings": {
             "new": sorted(failing - old_flagged),
             "persisting": sorted(failing & old_flagged),
             "resolved": sorted(old_flagged & passed),
+            # failed before, not judged now (no records in scope, or not in the run): neither
+            # resolved nor persisting, but said, so that the counts add up
+            "not_rechecked": sorted(old_flagged - judged),
         },
         "violations": {
-            "new": sorted(set(new_violations) - set(old_violations)),
-            "persisting": sorted(set(new_violations) & set(old_violations)),
+            "new": sorted(set(new_violations) - set(matchable)),
+            "persisting": sorted(set(new_violations) & set(matchable)),
             "resolved": [] if out_of_scope else gone,
-            "not_rechecked": gone if out_of_scope else [],
+            "not_rechecked": sorted(old_violations) if out_of_scope else [],
         },
         "old_violations": old_violations,
+        "matchable": matchable,
         "new_violations": new_violations,
     }
 
 
 def apply_baseline(report: Report, old: dict[str, Any]) -> Report:
     changes = compare(old, json.loads(report.model_dump_json()))
-    new_findings, old_violations = set(changes["findings"]["new"]), changes["old_violations"]
+    new_findings, matchable = set(changes["findings"]["new"]), changes["matchable"]
     findings = []
     for finding in report.findings:
         if finding.status not in FLAGGED:
@@ -128,7 +136,7 @@ def apply_baseline(report: Report, old: dict[str, Any]) -> Report:
             continue
         keys = violation_keys(finding.rule_id, [dataclasses.asdict(v) for v in finding.violations])
         violations = [
-            dataclasses.replace(v, change="persisting" if key in old_violations else "new") for key, v in zip(keys, finding.violations, strict=True)
+            dataclasses.replace(v, change="persisting" if key in matchable else "new") for key, v in zip(keys, finding.violations, strict=True)
         ]
         # A waived rule is not failing: neither new nor persisting.
         change = None if finding.status != "fail" else "new" if finding.rule_id in new_findings else "persisting"
@@ -155,8 +163,13 @@ def diff_text(old: dict[str, Any], new: dict[str, Any], *, limit: int = 50) -> s
     o, n = old["summary"], new["summary"]
     lines = [f"基准：{o.get('review_year')} 年度（基准日 {o.get('as_of')}） → 本次：{n.get('review_year')} 年度（基准日 {n.get('as_of')}）"]
     labels = {"new": "新增", "persisting": "持续", "resolved": "已整改"}
-    counts = "，".join(f"{labels[k]} {len(v)}" for k, v in changes["findings"].items())
+    counts = "，".join(f"{labels[k]} {len(v)}" for k, v in changes["findings"].items() if k != "not_rechecked")
     lines.append(f"未通过的规则：{counts}")
+    if changes["findings"]["not_rechecked"]:
+        lines.append(
+            f"另有基准报告中未通过的规则 {len(changes['findings']['not_rechecked'])} 条本次没有检查（没有适用的记录或不在本次规则包中），"
+            f"既不算持续也不算已整改：{'、'.join(changes['findings']['not_rechecked'][:limit])}"
+        )
     counts = "，".join(f"{labels[k]} {len(v)}" for k, v in changes["violations"].items() if k != "not_rechecked")
     lines.append(f"违规记录：{counts}")
     if changes["violations"]["not_rechecked"]:

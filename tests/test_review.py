@@ -247,7 +247,7 @@ def test_waived_items_are_neither_new_nor_persisting_nor_resolved(zwgk, evidence
     (tmp_path / "one.yaml").write_text(WAIVER.format(expires="2023-06-30"), encoding="utf-8")  # C-1
     _, report = _run(zwgk, evidence, tmp_path / "one", "--waivers", tmp_path / "one.yaml", "--baseline", last, "--format", "md")
     baseline = report["summary"]["baseline"]
-    assert baseline["findings"] == {"new": 0, "persisting": 1, "resolved": 0}
+    assert baseline["findings"] == {"new": 0, "persisting": 1, "resolved": 0, "not_rechecked": 0}
     assert baseline["violations"] == {"new": 0, "persisting": 1, "resolved": 0, "not_rechecked": 0}
     assert report["summary"]["violations"] - report["summary"]["waived_violations"] == 1
     assert "| 违规记录 | 0 | 1 | 0 |" in (tmp_path / "one" / "report.md").read_text(encoding="utf-8")
@@ -257,7 +257,7 @@ def test_waived_items_are_neither_new_nor_persisting_nor_resolved(zwgk, evidence
     finding = _finding(report, RULE)
     assert (finding["status"], finding["change"]) == ("waived", None)
     baseline = report["summary"]["baseline"]
-    assert baseline["findings"] == {"new": 0, "persisting": 0, "resolved": 0}
+    assert baseline["findings"] == {"new": 0, "persisting": 0, "resolved": 0, "not_rechecked": 0}
     assert baseline["violations"] == {"new": 0, "persisting": 0, "resolved": 0, "not_rechecked": 0}
     diff = zwgk("diff", last, tmp_path / "all" / "report.json").out
     assert "未通过的规则：新增 0，持续 0，已整改 0" in diff and "违规记录：新增 0，持续 0，已整改 0" in diff
@@ -303,6 +303,27 @@ def test_two_reviews_a_year_apart_with_year_compare_rules_not_old_records(zwgk, 
     diff = zwgk("diff", old, tmp_path / "y2023" / "report.json").out
     assert "违规记录：新增 1，持续 0，已整改 0" in diff
     assert "另有基准报告的违规记录 1 条属于 2022 年度，不在本次（2023 年度）检查范围" in diff
+
+
+def test_a_record_id_used_again_next_year_is_another_record(zwgk, tmp_path: Path) -> None:
+    """Ledgers numbered from 001 every year: C-1 of 2023 is not C-1 of 2022, so its violation is
+    new, not 持续; a rule that failed in 2022 and has no records in 2023 is said as not rechecked."""
+    ev = tmp_path / "ev"
+    write_csv(ev / "consultations.csv", HEADER, "C-1,指挥处,online_platform,2022-10-08 11:00,2022-10-11 09:00")
+    common = ("--rules", "songjiang-psb-2022", "--format", "json")
+    zwgk("check", ev, *common, "--year", "2022", "--as-of", "2023-01-15", "--out", tmp_path / "y2022")
+    old = tmp_path / "y2022" / "report.json"
+    write_csv(ev / "consultations.csv", HEADER, "C-1,指挥处,online_platform,2023-05-04 09:00,2023-05-08 09:00")
+    zwgk("check", ev, *common, "--year", "2023", "--as-of", "2024-01-15", "--out", tmp_path / "y2023", "--baseline", old)
+    report = json.loads((tmp_path / "y2023" / "report.json").read_text(encoding="utf-8"))
+    assert [v["change"] for v in _finding(report, RULE)["violations"]] == ["new"]
+    assert report["summary"]["baseline"]["violations"] == {"new": 1, "persisting": 0, "resolved": 0, "not_rechecked": 1}
+    # the next year without consultations: the rule is not judged, and diff says so
+    (ev / "consultations.csv").unlink()
+    write_csv(ev / "activities.csv", "id,department,type,date", "A-1,指挥处,training,2023-03-01")
+    zwgk("check", ev, *common, "--year", "2023", "--as-of", "2024-01-15", "--out", tmp_path / "none")
+    diff = zwgk("diff", old, tmp_path / "none" / "report.json").out
+    assert f"另有基准报告中未通过的规则 1 条本次没有检查（没有适用的记录或不在本次规则包中），既不算持续也不算已整改：{RULE}" in diff
 
 
 def test_a_yearly_count_missed_two_years_running_is_this_years_violation_not_last_years(zwgk, tmp_path: Path) -> None:
