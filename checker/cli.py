@@ -147,7 +147,7 @@ def check(
         finally:
             progress.close()
         if not quiet:
-            for note in report.summary.unchecked:  # (also in every report)
+            for note in report.summary.unchecked:  # (also in report.json, HTML, Markdown and SARIF)
                 click.echo(f"注意：{note}", err=True)
             click.echo(summary_line(report))
             for path in written:
@@ -293,7 +293,7 @@ def rules_list(selectors: tuple[str, ...], profile: str | None) -> int:
         click.echo(f"{pack.id}  {pack.pack.title}（{len(pack.rules)} 条规则，{len(pack.not_checkable)} 项无法量化检查）")
         for rule in pack.rules:
             click.echo(f"  {rule.id}  [{SEVERITY_ZH[rule.severity]}] [{rule.kind}] {rule.title}")
-            label = quote_label(rule.source.quote)
+            label = quote_label(rule.source.quote, pack.id)
             click.echo(f"      {rule.source.clause}{'' if label == '原文' else '（' + label + '）'}：“{rule.source.quote}”")
     return EXIT_OK
 
@@ -314,7 +314,7 @@ def rules_show(rule_id: str, selectors: tuple[str, ...], profile: str | None) ->
             if rule.id == rule_id:
                 click.echo(f"{rule.id}\n标题：{rule.title}\n级别：{SEVERITY_ZH[rule.severity]}（{rule.severity}）")
                 click.echo(f"台账：{rule.kind}\n要求：{rule.requirement_text()}")
-                click.echo(f"出处：{rule.source.file} {rule.source.clause}\n{quote_label(rule.source.quote)}：“{rule.source.quote}”")
+                click.echo(f"出处：{rule.source.file} {rule.source.clause}\n{quote_label(rule.source.quote, pack.id)}：“{rule.source.quote}”")
                 detail = rule.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"id", "title", "severity", "source"})
                 click.echo(yaml.safe_dump(detail, allow_unicode=True, sort_keys=False).rstrip())
                 return EXIT_OK

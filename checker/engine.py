@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 
@@ -76,11 +77,11 @@ def _unmatched_tasks(frame: pl.DataFrame | None, rules: list[Rule]) -> list[str]
     left = frame.filter(~selected)
     if left.height == 0:
         return []
-    plans = left.group_by("plan", maintain_order=True).agg(pl.len().alias("n"), pl.col("_file").first().alias("file")).sort("plan", nulls_last=True)
+    plans = left.group_by("plan", maintain_order=True).agg(pl.len().alias("n"), pl.col("_file").unique().sort().alias("files")).sort("plan", nulls_last=True)
     return [
-        f"{file}：{n} 项任务属于任务分解表“{plan or '（未填写）'}”，已加载的规则包中没有检查该分解表的任务规则，未检查；"
+        f"{'、'.join(files)}：{n} 项任务属于任务分解表“{plan or '（未填写）'}”，已加载的规则包中没有检查该分解表的任务规则，未检查；"
         "请用 --rules 指定该分解表的规则包，或用 zwgk draft 根据分解表生成规则包"
-        for plan, n, file in plans.iter_rows()
+        for plan, n, files in plans.iter_rows()
     ]
 
 
@@ -100,6 +101,8 @@ def evaluate_rule(rule: Rule, ctx: EvalContext, scoped: dict[str, pl.DataFrame] 
         scoped[rule.kind] = year_scope(evidence.frame(rule.kind), KINDS[rule.kind], ctx.year)
     # (A weekly rule reads the whole ledger: its first and last weeks reach into the years around.)
     frame = _rule_scope(evidence.frame(rule.kind) if spans_years(rule.check) else scoped[rule.kind], rule)
+    if rule.check.type == "any_of" and any(spans_years(sub.check) and sub.kind in (None, rule.kind) for sub in rule.check.checks):
+        ctx = dataclasses.replace(ctx, unscoped=_rule_scope(evidence.frame(rule.kind), rule))
     return EVALUATORS[rule.check.type](rule.check, frame, ctx, KINDS[rule.kind])
 
 

@@ -329,3 +329,12 @@ def test_unchecked_evidence_is_said_on_stderr_and_in_report_json(zwgk, tmp_path:
     note = "tasks.csv：1 项任务属于任务分解表“2022年度政务公开工作任务分解表”，已加载的规则包中没有检查该分解表的任务规则，未检查"
     assert f"注意：{note}" in result.err
     assert json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))["summary"]["unchecked"][0].startswith(note)
+
+
+def test_unchecked_tasks_name_every_file_they_are_in(zwgk, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    header = "编号,任务分解表,工作任务,牵头单位,责任单位,时间节点,完成时间,佐证材料"
+    write_csv(tmp_path / "ev" / "tasks_指挥处.csv", header, "RW-1,2022年度某表,一项,指挥处,指挥处,10月底前,,")
+    write_csv(tmp_path / "ev" / "tasks_政治处.csv", header, "RW-2,2022年度某表,二项,政治处,政治处,10月底前,,", "RW-3,2022年度某表,三项,政治处,政治处,10月底前,,")
+    zwgk("check", tmp_path / "ev", "--year", "2022", "--as-of", "2023-03-01", "--format", "json", "--out", tmp_path / "out")
+    [note] = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))["summary"]["unchecked"]
+    assert note.startswith("tasks_指挥处.csv、tasks_政治处.csv：3 项任务属于任务分解表“2022年度某表”")

@@ -63,6 +63,23 @@ def test_a_perfect_weekly_schedule_passes_across_the_year_edges(first: str, year
     assert outcome.status == "pass", [v["period"] for v in outcome.violations]
 
 
+def test_a_weekly_alternative_of_any_of_sees_the_december_days_of_week_1() -> None:
+    """Weekly checks read the whole ledger also as an any_of alternative on the rule's own ledger."""
+    start = dt.date(2019, 12, 30)
+    dates = [("指挥处", (start + dt.timedelta(days=7 * k)).isoformat()) for k in range(54)]
+    either = {"type": "any_of", "checks": [{"label": "每周巡检", "check": WEEKLY}, {"label": "全年", "check": {"type": "count", "date": "date", "min": 100}}]}
+    assert _evaluate(_rule(either), dates, "2021-02-01", 2020).status == "pass"
+
+
+def test_weeks_the_calendar_cannot_answer_for_are_an_error_not_skipped() -> None:
+    """Past the calendar data a week is not 'without working days': the run stops and says why."""
+    from checker.errors import CalendarError
+
+    last = default_calendar().last.year
+    with pytest.raises(CalendarError, match="超出工作日历数据的覆盖范围"):
+        _evaluate(_rule(WEEKLY), [("指挥处", f"{last + 1}-03-02")], f"{last + 1}-06-01", last + 1)
+
+
 def test_a_week_without_working_days_is_not_judged() -> None:
     """2020-01-27..02-02 was all Spring Festival holiday (extended); 2020-01-01..05 holds 01-02 and 01-03."""
     dates = [("指挥处", day) for day in ("2020-01-02", "2020-01-06", "2020-01-19", "2020-01-20")]

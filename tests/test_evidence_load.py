@@ -169,7 +169,7 @@ def test_sheets_kept_by_month_in_a_per_kind_workbook_are_all_read(tmp_path: Path
         {
             "1月": [header, ["C-1", "指挥处", "网站留言", "2022-01-05 09:00", "2022-01-05 10:00"]],
             "2月": [["2月咨询答复台账"], header, ["C-2", "指挥处", "网站留言", "2022-02-07 09:00", None]],
-            "汇总": [["部门", "件数"], ["指挥处", 2]],  # one field name is not a ledger header
+            "汇总": [["责任部门", "渠道", "件数"], ["指挥处", "网站留言", 2]],  # required fields, but no record ids
         },
     )
     evidence = load_evidence(tmp_path)

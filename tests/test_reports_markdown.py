@@ -97,13 +97,18 @@ def test_english_summaries_of_the_statute_are_not_called_原文(tmp_path, zwgk) 
     presenting English text as the statute's wording."""
     from checker.reporters.wording import quote_label
 
-    assert quote_label("对不予公开的政府信息要注明具体情形") == "原文"
-    assert quote_label("a refusal states the reason") == "条文要点（英文摘要，不是条文原文）"
+    assert quote_label("对不予公开的政府信息要注明具体情形", "zibo-psb-2022") == "原文"
+    assert quote_label("a refusal states the reason", "national-2019") == "条文要点（英文摘要，不是条文原文）"
+    assert quote_label("outage, see ticket OPS-123", "waivers") == "原文"  # an English waiver reason or custom pack is quoted as is
     shown = zwgk("rules", "show", "national-2019/foi-withheld-legal-basis")
     assert "条文要点（英文摘要，不是条文原文）：“a refusal states the reason”" in shown.out
     (tmp_path / "ev").mkdir()
     (tmp_path / "ev" / "foi_requests.csv").write_text("编号,责任部门,收到申请日期,答复日期,答复结果\nY1,政治处,2022-03-01,2022-03-05,不予公开\n", encoding="utf-8")
     out = tmp_path / "out"
-    zwgk("check", tmp_path / "ev", "--rules", "national-2019", "--year", "2022", "--as-of", "2023-03-01", "--format", "md", "--format", "html", "--out", out)
+    zwgk("check", tmp_path / "ev", "--rules", "national-2019", "--year", "2022", "--as-of", "2023-03-01", "--format", "md", "--format", "html", "--format", "sarif", "--out", out)
+    import json
+
+    [rule] = [r for r in json.loads((out / "report.sarif").read_text(encoding="utf-8"))["runs"][0]["tool"]["driver"]["rules"] if r["id"] == "national-2019/foi-withheld-legal-basis"]
+    assert "条文要点（英文摘要，不是条文原文）" in rule["help"]["markdown"] and "条文要点（英文摘要，不是条文原文）" in rule["help"]["text"]
     assert "依据 第三十六条 · 条文要点（英文摘要，不是条文原文）：a refusal states the reason" in (out / "report.md").read_text(encoding="utf-8")
     assert '<span class="muted">条文要点（英文摘要，不是条文原文）</span>' in (out / "report.html").read_text(encoding="utf-8")

@@ -38,6 +38,7 @@ from checker.checks.base import (
     StrictModel,
     Where,
     check_scope,
+    spans_years,
     status_of,
     where_expr,
     where_problems,
@@ -103,6 +104,8 @@ def _evaluate_sub(sub: SubCheck, frame: pl.DataFrame, ctx: EvalContext, rule_spe
         if sub.kind not in ctx.evidence.frames:
             return Outcome("not_applicable", {"evidence_provided": False})
         frame = check_scope(sub.check, ctx.evidence.frame(sub.kind), sub_spec, ctx.year)
+    elif spans_years(sub.check) and ctx.unscoped is not None:
+        frame = ctx.unscoped  # (a weekly alternative: its first week may begin in December)
     if sub.where:
         frame = frame.filter(where_expr(sub.where))
     outcome: Outcome = EVALUATORS[sub.check.type](sub.check, frame, ctx, sub_spec)

@@ -189,6 +189,9 @@ class EvalContext:
     calendar: WorkCalendar
     evidence: EvidenceSet
     departments: tuple[str, ...]
+    # The rule's records before the --year filter (its where and effective dates applied): for
+    # an any_of alternative on the rule's own ledger whose windows reach into other years.
+    unscoped: pl.DataFrame | None = None
 
     @property
     def review_year(self) -> int:

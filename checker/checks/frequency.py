@@ -117,7 +117,12 @@ def _idle(ctx: EvalContext, window: Window) -> bool:
     by the days it knows."""
     cal = ctx.calendar
     days = [window.start + dt.timedelta(days=k) for k in range((window.end - window.start).days + 1)]
-    return not any(cal.is_workday(day) for day in days if cal.first <= day <= cal.last)
+    if any(cal.is_workday(day) for day in days if cal.first <= day <= cal.last):
+        return False
+    outside = [day for day in days if not cal.first <= day <= cal.last]
+    if outside:  # no working day known, and days the calendar cannot answer for: an error, never a guess
+        cal.is_workday(outside[0])  # (raises CalendarError naming the day and the coverage)
+    return True
 
 
 def evaluate(check: FrequencyCheck, frame: pl.DataFrame, ctx: EvalContext, spec: KindSpec) -> Outcome:

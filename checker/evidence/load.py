@@ -585,13 +585,18 @@ def _first_rows(frame: pl.DataFrame | None, rows: list[list[Any]]) -> list[list[
 
 
 def _has_ledger_header(head: list[list[str]], spec: KindSpec) -> bool:
-    """A row naming at least as many of the kind's required fields as a header needs to be
-    recognised (two, or all when it has fewer): another sheet of a workbook named after the kind
-    that holds more of its records (kept by month or by department)."""
+    """A row naming the kind's record id (编号; a kind without one: its first field) and another
+    required field: another sheet of a workbook named after the kind that holds more of its
+    records (kept by month or by department). A summary sheet (责任部门 | 渠道 | 件数) names
+    required fields too, but no record ids, and stays ignored."""
     lookup = header_lookup(spec)
     required = {f.name for f in spec.fields if f.presence == "required"}
-    need = min(2, len(required))
-    return any(len({lookup.get(header_key(cell)) for cell in row} & required) >= need for row in head)
+    key = "id" if spec.has_field("id") else spec.fields[0].name
+    for row in head:
+        named = {lookup.get(header_key(cell)) for cell in row} & required
+        if key in named and len(named) >= 2:
+            return True
+    return False
 
 
 def _as_percentages(rows: list[list[Any]], cells: Iterable[tuple[int, int]]) -> None:
@@ -785,21 +790,31 @@ def records_table(kind: str, rel: str, data: Any, lines: list[int] | None = None
     problems: list[str] = []
     # Records may name a field differently (编号 in one, id in the next): each key that names a
     # field is spelt as the first record that named it spelt it, so they form one column.
+    # (Worked out once per distinct set of keys: a 300,000-record export has one or two.)
     lookup = header_lookup(KINDS[kind]) if kind in KINDS else {}
     spelling: dict[str, str] = {}
+    shapes: dict[tuple[Any, ...], tuple[tuple[Any, ...] | None, list[str]]] = {}
     renamed: list[Any] = []
     for number, record in zip(numbers, data, strict=True):
         if isinstance(record, dict):
-            fields_here: dict[str, str] = {}
-            for key in list(record):
-                name = lookup.get(header_key(str(key)))
-                if name is None:
-                    continue
-                if name in fields_here:
-                    problems.append(f"{location(rel, None, number)}：字段 “{clip(str(key))}” 与 “{clip(fields_here[name])}” 都对应字段 {name}，请只保留一个")
-                fields_here[name] = str(key)
-                spelling.setdefault(name, str(key))
-            record = {_spelt(k, lookup, spelling): v for k, v in record.items()}
+            keys = tuple(record)
+            if keys not in shapes:
+                fields_here: dict[str, str] = {}
+                twice: list[str] = []
+                for key in keys:
+                    name = lookup.get(header_key(str(key)))
+                    if name is None:
+                        continue
+                    if name in fields_here:
+                        twice.append(f"字段 “{clip(str(key))}” 与 “{clip(fields_here[name])}” 都对应字段 {name}，请只保留一个")
+                    fields_here[name] = str(key)
+                    spelling.setdefault(name, str(key))
+                spelt = tuple(_spelt(k, lookup, spelling) for k in keys)
+                shapes[keys] = (None if spelt == keys else spelt, twice)
+            spelt_keys, twice = shapes[keys]
+            problems.extend(f"{location(rel, None, number)}：{text}" for text in twice)
+            if spelt_keys is not None:
+                record = dict(zip(spelt_keys, record.values(), strict=True))
         renamed.append(record)
     data = renamed
     for number, record in zip(numbers, data, strict=True):

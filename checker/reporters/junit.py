@@ -83,5 +83,5 @@ def _testcase(suite: ET.Element, f: Finding, full_list: str) -> None:
     out = ET.SubElement(case, "system-out")
     out.text = _clean(
         f"结果：{STATUS_ZH[f.status]}（{SEVERITY_ZH[f.severity]}）\n检查结果：{headline}\n检查要求：{f.requirement}\n"
-        f"依据：{f.source.clause}（{f.source.file}）\n{quote_label(f.source.quote)}：{f.source.quote}"
+        f"依据：{f.source.clause}（{f.source.file}）\n{quote_label(f.source.quote, f.pack)}：{f.source.quote}"
     )

@@ -87,7 +87,7 @@ def render(report: Report, *, fail_on: str = "major", written: Collection[str] =
             lines.append(f"| …另有 {len(failing) - MAX_RULES} 条规则未通过{'，见 ' + more_rules if more_rules else ''} | | | |")
         lines += ["", f"## 违规明细（每条规则最多 {MAX_RECORDS} 条）", ""]
         for f in failing[:MAX_RULES]:
-            lines += [f"### {_md(f.title)}", "", f"`{f.rule_id}` · 依据 {_md(f.source.clause)}" + ("" if quote_label(f.source.quote) == "原文" else f" · {quote_label(f.source.quote)}") + f"：{_md(f.source.quote)}", ""]
+            lines += [f"### {_md(f.title)}", "", f"`{f.rule_id}` · 依据 {_md(f.source.clause)}" + ("" if quote_label(f.source.quote, f.pack) == "原文" else f" · {quote_label(f.source.quote, f.pack)}") + f"：{_md(f.source.quote)}", ""]
             shown = [v for v in f.violations if not v.waived][:MAX_RECORDS]
             for v in shown:
                 who = " ".join(_md(x) for x in (v.record_id, v.department, place(v)) if x)

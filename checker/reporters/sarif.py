@@ -103,8 +103,9 @@ def _uri(file: str) -> str:
 
 def _rule(f: Finding) -> dict[str, Any]:
     src = f.source
-    help_text = f"检查要求：{f.requirement}\n依据：{src.clause}（{src.file}）\n{quote_label(src.quote)}：“{src.quote}”"
-    help_md = f"**检查要求**：{f.requirement}\n\n**依据**：{src.clause}（`{src.file}`）\n\n> {src.quote}"
+    help_text = f"检查要求：{f.requirement}\n依据：{src.clause}（{src.file}）\n{quote_label(src.quote, f.pack)}：“{src.quote}”"
+    label = quote_label(src.quote, f.pack)
+    help_md = f"**检查要求**：{f.requirement}\n\n**依据**：{src.clause}（`{src.file}`）" + ("" if label == "原文" else f"，{label}") + f"\n\n> {src.quote}"
     return {
         "id": f.rule_id,
         "shortDescription": {"text": f.title},

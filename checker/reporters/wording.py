@@ -69,11 +69,16 @@ _OTHER_KINDS = {"waiver": "豁免文件"}
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def quote_label(quote: str) -> str:
-    """What a rule's `source.quote` is, in words: 原文, or, for the national baseline whose quotes
-    are LEGAL.md's English summaries of the statute (rules/national-2019.yaml), 条文要点 — a
-    Chinese reader must not take English text for the statute's own wording."""
-    return "原文" if _CJK.search(quote) else "条文要点（英文摘要，不是条文原文）"
+# Packs whose quotes are LEGAL.md's English summaries of the statute, not its wording
+# (rules/national-2019.yaml says why).
+SUMMARY_PACKS = frozenset({"national-2019"})
+
+
+def quote_label(quote: str, pack: str) -> str:
+    """What a rule's `source.quote` is, in words: 原文, or, for the national baseline's English
+    summaries, 条文要点 — a Chinese reader must not take English text for the statute's own
+    wording. (Keyed on the pack: a custom pack or a waiver reason in English is quoted as is.)"""
+    return "条文要点（英文摘要，不是条文原文）" if pack in SUMMARY_PACKS and not _CJK.search(quote) else "原文"
 
 
 def kind_label(kind: str) -> str:
