@@ -144,6 +144,11 @@ _QUANTITY = re.compile(
     r"(?<![月\d.])\d+\s*(?:个工作日|工作日|个小时|小时|个月|日|天|次|%)"
     r"|(?:至少|不少于|不低于|不超过|不得超过|不得低于)[^，。；]{0,12}?" + NUM + r"\s*(?:个工作日|工作日|个小时|小时|个月|日|天|次|%)"
     r"|每(?:周|月|季度)|按(?:周|月|季度)"
+    # written in Chinese numerals, as a share, or with a period of no check type: never proposed,
+    # so always shown for a person to confirm (十个工作日, 两次, 百分之四, 六成, 每半年, 每日)
+    r"|[一二两三四五六七八九十百]+\s*(?:个工作日|工作日|个小时|小时|个月|次|日内|天内)"
+    r"|百分之[一二两三四五六七八九十百零点]+|[一二三四五六七八九]成"
+    r"|每(?:半年|两周|双周|两个?月|日|天)|[上下]半年"
 )
 
 
@@ -669,7 +674,8 @@ def _deadline_subject(s: _Sentence, match: re.Match[str], amount: int, unit: str
             kind_sure=True,
         )
     if "突发事件" in text:
-        press = bool(re.search(r"新闻发布|发布会", text))
+        # 2小时内首次回应，24小时内召开新闻发布会: each limit's own clause says which end it is
+        press = bool(re.search(r"新闻发布|发布会", title))
         levels = _emergency_levels(text)
         return Proposal(
             pattern=pattern,
@@ -683,19 +689,19 @@ def _deadline_subject(s: _Sentence, match: re.Match[str], amount: int, unit: str
             kind_sure=True,
             severity="critical",
             notes=[] if levels else ["原文未限定突发事件级别，按全部级别检查。"],
-            todos=[] if press or re.search(r"回应", text) else ["请确认截止字段（首次回应时间或新闻发布时间）"],
+            todos=[] if press or re.search(r"回应|权威信息", title) else ["请确认截止字段（首次回应时间或新闻发布时间）"],
         )
     if re.search(r"申请", text) and re.search(r"答复", text):
         check: dict[str, Any] = {"type": "deadline", "start": "received_at", "end": "replied_at", "within": within}
         quote = s.text
         notes = []
-        for following in rest[:1]:
-            ext = _EXTENSION.search(following.norm)
+        for following in [s, *rest[:1]]:  # 答复期限不超过20个工作日，延长期限不超过20个工作日: one sentence or the next
+            ext = _EXTENSION.search(following.norm, match.end() if following is s else 0)
             extra = number_value(ext[1]) if ext else None
             if ext and extra and following.cell == s.cell and following.free(ext.start(), ext.end()):
                 following.take(ext.start(), ext.end())
                 check["extension"] = {"working_days": extra}
-                quote = _span(s, following)
+                quote = _span(s, following) if following is not s else s.text
                 notes.append(f"延期：经批准并告知申请人，最长再延长{extra}个工作日。")
         return Proposal(
             pattern=pattern,
@@ -746,6 +752,9 @@ def _emergency_levels(text: str) -> list[str]:
 _PERIOD_COUNT = re.compile(r"每(周|星期|月|季度|季)[^，。；]{0,4}?(?:至少|不少于)?\s*" + NUM + r"\s*次")
 _MIN_COUNT = re.compile(r"(?:至少|不少于|不得少于|不低于)[^，。；（）()]{0,16}?" + NUM + r"\s*(?:次|场|期)|(?<![\d.])" + NUM + r"\s*次(?:以上|及以上)")
 _PERIOD_ONLY = re.compile(r"(?:每|按)(周|月|季度)")
+# Periods no check type has (half years, fortnights, every two months): a count written with one
+# is not a yearly count, so no rule is proposed and the sentence is listed for a person.
+_OTHER_PERIOD = re.compile(r"每(?:半年|半个月|两周|双周|两个?月|[2-9]\s*(?:周|个月|月))|[上下]半年|第[一二三四1-4]季度")
 
 
 def _counts(s: _Sentence, rest: list[_Sentence], ctx: RowContext) -> list[Proposal]:
@@ -762,8 +771,10 @@ def _counts(s: _Sentence, rest: list[_Sentence], ctx: RowContext) -> list[Propos
     for match in found:
         n = number_value(match[1] or match[2])
         assert n is not None
-        s.take(match.start(), match.end())
         head = s.norm[max(0, match.start() - 8) : match.start()]
+        if _OTHER_PERIOD.search(s.norm[max(0, match.start() - 10) : match.end()]):
+            continue  # 每半年 / 每两周 / 上半年: no check type of ours; left for a person (a leftover)
+        s.take(match.start(), match.end())
         period = re.search(r"每(周|星期|月|季度|季)", head)
         if period:
             out.append(_frequency(s, match, PERIODS[period[1]], n, f"每{period[1]}至少N次", ctx))
@@ -810,6 +821,9 @@ def _count(s: _Sentence, match: re.Match[str], n: int, pattern: str, ctx: RowCon
     if not window:
         window = _window(ctx.time_node, ctx.plan_year)
     by = window.get("by")
+    todos = [] if kind != "other" else ["活动类型未能识别，暂记为 other（其他），请改为具体类型"]
+    if by and len(by) == 10 and not by.startswith(str(ctx.plan_year)):  # 2022.9 left in a 2023 table
+        todos.append(f"期间截止 {by} 不在分解表年度 {ctx.plan_year} 内（时间节点“{ctx.time_text}”），请确认年份")
     return Proposal(
         pattern=pattern,
         slug=f"{kind.replace('_', '-')}-min-{n}" + (f"-by-{by}" if by else ""),
@@ -821,7 +835,7 @@ def _count(s: _Sentence, match: re.Match[str], n: int, pattern: str, ctx: RowCon
         cell=s.cell,
         kind_sure=sure and kind != "other",
         notes=_window_note(window, ctx, from_sentence),
-        todos=[] if kind != "other" else ["活动类型未能识别，暂记为 other（其他），请改为具体类型"],
+        todos=todos,
     )
 
 

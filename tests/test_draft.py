@@ -288,6 +288,39 @@ def test_recognised_phrasing(tmp_path: Path, sentence: str, due: str, kind: str,
     assert rule.source.quote in sentence
 
 
+def test_each_limit_of_an_emergency_sentence_gets_its_own_end_and_the_foi_extension_is_kept(tmp_path: Path) -> None:
+    rows = ["突发事件发生后2小时内首次回应，24小时内召开新闻发布会。", "突发事件发生后5小时内发布权威信息，24小时内举行新闻发布会。", "依申请公开答复期限不超过20个工作日，延长期限不超过20个工作日。"]
+    text = "测试局2023年任务分解表\n\t序号\t任务内容\t责任单位\t时间节点\n\n" + "\n".join(f"\t{i}\t{r}\t办公室\t全年\n" for i, r in enumerate(rows, 1))
+    found = {(r.rule.check.end, str(r.rule.check.within.text())) for r in _draft_text(tmp_path, text).rules if r.rule.kind == "emergency"}  # type: ignore[union-attr]
+    assert found == {("first_response_at", "2小时"), ("press_release_at", "24小时"), ("first_response_at", "5小时")}
+    [foi] = [r.rule for r in _draft_text(tmp_path, text).rules if r.rule.kind == "foi_request"]
+    assert foi.check.extension is not None and foi.check.extension.working_days == 20  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "shown"),
+    [
+        ("分局主要领导每半年至少专门听取1次工作汇报。", "每半年"),
+        ("每两周至少1次报送公文备案。", "每两周"),
+        ("决策文件出台之日起十个工作日内公开意见采纳情况。", "十个工作日"),
+        ("每年开展两次政务公开培训。", "两次"),
+        ("政务公开工作考核权重不低于百分之四。", "百分之四"),
+        ("多元化解读比例不低于六成。", "六成"),
+        ("网站每日巡检一次。", "每日"),
+    ],
+)
+def test_periods_and_numbers_no_pattern_reads_are_shown_not_dropped_or_made_yearly(tmp_path: Path, sentence: str, shown: str) -> None:
+    text = f"测试局2023年任务分解表\n\t序号\t任务内容\t责任单位\t时间节点\n\n\t1\t{sentence}\t办公室\t全年\n"
+    draft = _draft_text(tmp_path, text)
+    assert [r.rule.id for r in draft.rules if r.rule.kind != "task"] == []
+    assert any(f"“{shown}”" in c.reason for c in draft.candidates), [c.reason for c in draft.candidates]
+
+
+def test_a_time_node_of_another_year_is_marked(tmp_path: Path) -> None:
+    text = "测试局2023年任务分解表\n\t序号\t任务内容\t责任单位\t时间节点\n\n\t1\t组织开展政府开放日活动不少于1次。\t办公室\t2022.9\n"
+    assert "期间截止 2022-09-30 不在分解表年度 2023 内" in render_pack(_draft_text(tmp_path, text))
+
+
 # --------------------------------------------------------------------------- files and CLI
 @needs_seeds
 def test_draft_files_load_and_stubs_are_reported_missing(zwgk, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
