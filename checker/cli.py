@@ -36,6 +36,8 @@ def parse_cli_date(text: str, option: str) -> dt.date:
 
     value = pl.select(parse_datetime(pl.lit(text, dtype=pl.String))).item()
     if value is None:
+        if _ISO_DAY.fullmatch(text):  # the right form, but no such day (2023-02-29)
+            raise UsageError(f"{option} 的日期 “{text}” 不存在，请检查月份和日期")
         raise UsageError(f"{option} 的日期 “{text}” 无法识别（应为 2023-03-01、2023/3/1 或 2023年3月1日）")
     return value.date()
 

@@ -54,6 +54,7 @@ _VALUES: tuple[tuple[str, str], ...] = (
     (r"'(.*)' is not one of (.+)\.", "{0} 不是可选值之一（可选：{choices}）"),
     (r"'(.*)' is not '(.*)'\.", "{0} 不是可选值（应为 {1}）"),
     (r"'(.*)' is not a valid integer\.", "{0} 不是整数"),
+    (r"'(.*)' is not a valid integer range\.", "{0} 不是整数"),
     (r"'(.*)' is not a valid float\.", "{0} 不是数字"),
     (r"(.+) is not in the range (.+)\.", "{0} 不在允许的范围 {1} 内"),
     (r"(?:File|Directory|Path) '(.+)' does not exist\.", "{0} 不存在"),

@@ -168,6 +168,11 @@ def test_bad_as_of_date(zwgk, golden_week: Path, tmp_path: Path) -> None:
     assert (result.code, result.err) == (2, "错误：--as-of 的日期 “昨天” 无法识别（应为 2023-03-01、2023/3/1 或 2023年3月1日）\n")
 
 
+def test_a_day_that_does_not_exist_is_said_so(zwgk, golden_week: Path, tmp_path: Path) -> None:
+    result = zwgk("check", golden_week, "--as-of", "2023-02-29", "--out", tmp_path / "out")
+    assert (result.code, result.err) == (2, "错误：--as-of 的日期 “2023-02-29” 不存在，请检查月份和日期\n")
+
+
 def test_an_empty_as_of_is_refused_not_today(zwgk, golden_week: Path, tmp_path: Path) -> None:
     result = zwgk("check", golden_week, "--as-of", "", "--out", tmp_path / "out")
     assert (result.code, result.err) == (2, "错误：--as-of 的日期 “” 无法识别（应为 2023-03-01、2023/3/1 或 2023年3月1日）\n")
@@ -217,6 +222,7 @@ def test_missing_evidence_path(zwgk, tmp_path: Path) -> None:
         (("check", "a", "--out"), "选项 --out 需要一个值"),
         (("nosuch",), "没有命令 nosuch"),
         (("calendar", "deadline", "2022-01-01", "-1"), "没有选项 -1（负数会被当作选项；参数中的负数请写在 -- 之后，如 -- -1）"),
+        (("calendar", "deadline", "2023-04-22", "abc"), "N 的值无效：“abc” 不是整数"),
     ],
 )
 def test_click_usage_errors_are_exit_2_in_chinese(zwgk, args: tuple[str, ...], message: str) -> None:
