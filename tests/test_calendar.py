@@ -368,7 +368,7 @@ def test_cli_calendar(zwgk, args: tuple[str, ...], out: str) -> None:  # type: i
 def test_cli_bad_input_is_a_usage_error(zwgk) -> None:  # type: ignore[no-untyped-def]
     result = zwgk("calendar", "deadline", "2023-02-30", "1")
     assert result.code == 2
-    assert "DATE 的日期 “2023-02-30” 无法识别" in result.err
+    assert "DATE 的日期 “2023-02-30” 不存在" in result.err
     result = zwgk("calendar", "deadline", "2023-04-22", "1", "--unit", "weeks")
     assert result.code == 2
     assert result.err.startswith("用法错误：")
