@@ -172,3 +172,12 @@ def test_full_width_digits_read_like_ascii() -> None:
     ]
     assert parse.parse_series(pl.Series(["２０２２", "２０２１年度"]), KINDS["fact"].field("year")).to_list() == [2022, 2021]
     assert parse.parse_series(pl.Series(["４.５", "４．５％"]), KINDS["fact"].field("value")).to_list() == [4.5, 4.5]
+
+
+def test_a_time_range_is_not_a_utc_offset() -> None:
+    """14:00-16:00 read as UTC−16 moved a training from 10-31 to 11-01; offsets are taken only in
+    the forms exports write (ISO with T, or a time with seconds)."""
+    received = KINDS["consultation"].field("received_at")
+    values = ["2022-10-31 14:00-16:00", "2022-03-03 09:00-10:00", "2022-03-05T14:30+08:00", "2022-03-05 06:30:00Z", "2022-03-05T06:30:00.5-00:00"]
+    assert parse.parse_series(pl.Series(values), received).to_list() == [None, None, dt.datetime(2022, 3, 5, 14, 30), dt.datetime(2022, 3, 5, 14, 30), dt.datetime(2022, 3, 5, 14, 30, 0, 500000)]
+    assert parse.problem_text(received, "2022-10-31 14:00-16:00").startswith("无法识别的日期 “2022-10-31 14:00-16:00”（这是一个时间段，请只填开始时间")

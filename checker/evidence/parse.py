@@ -13,6 +13,8 @@ The expression functions (`parse_datetime` …) are the reference and serve smal
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 from checker.evidence.schema import BOOL_FALSE, BOOL_TRUE, FieldSpec
@@ -37,6 +39,10 @@ _YEAR_MIN, _YEAR_MAX = 1900, 2200
 # 2022-03-05, 2022/3/5, 2022.3.5, 2022年3月5日 (only the date part: "14:30:15.5" keeps its dot).
 _DATE_PART = r"^(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*[日号]?"
 _OFFSET = r"\d:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})$"
+# A UTC offset is taken only in the forms exports write it: ISO with "T" (2022-03-05T14:30+08:00)
+# or a time with seconds (2022-03-05 14:30:00+08:00). A ledger's 14:00-16:00 is a time range,
+# and read as an offset it moved a training from 10-31 to 11-01 (UTC−16): it is refused instead.
+_OFFSET_WITH_SECONDS = r"\d:\d{2}:\d{2}(\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})$"
 
 DATE_HINT = "应为 2022-03-05、2022/3/5、2022.3.5 或 2022年3月5日 等格式，可带时间 14:30 或 14时30分"
 
@@ -87,7 +93,7 @@ def normalise_datetime_text(text: pl.Expr) -> pl.Expr:
 def datetime_from_normalised(normalised: pl.Expr, text: pl.Expr) -> pl.Expr:
     """The lenient reading, given the normalised text and the cleaned original."""
     parsed = [normalised.str.to_datetime(fmt, strict=False, time_unit="us") for fmt in _DATETIME_FORMATS]
-    has_offset = normalised.str.contains(_OFFSET)
+    has_offset = normalised.str.contains(_OFFSET_WITH_SECONDS) | (text.str.contains(r"\dT\d") & normalised.str.contains(_OFFSET))
     offset_text = normalised.str.replace(r"\s*Z$", "+00:00").str.replace(r"\s+([+-])", "${1}").str.replace(r"^(\S+) ", "${1}T")
     with_offset = (
         pl.coalesce(
@@ -263,6 +269,8 @@ def problem_text(spec: FieldSpec, raw: str) -> str:
     """The Chinese complaint for a cell of this field that did not parse."""
     match spec.type:
         case "datetime" | "date":
+            if re.search(r"\d:\d{2}\s*[-－~～至]\s*\d{1,2}:\d{2}$", raw):
+                return f"无法识别的日期 “{raw}”（这是一个时间段，请只填开始时间，如 {raw.split(':')[0]}:{raw.split(':')[1][:2]}；结束时间可写在备注中）"
             return f"无法识别的日期 “{raw}”（{DATE_HINT}；日期须真实存在，时间不超过 23:59）"
         case "bool":
             return f"无法识别的是/否值 “{raw}”（应为 是/否、true/false、1/0 或 √/×）"
