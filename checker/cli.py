@@ -250,6 +250,9 @@ def validate(evidence: str) -> int:
         sheet = f" [{f.sheet}]" if f.sheet else ""
         encoding = f"，{f.encoding}" if f.encoding else ""
         click.echo(f"  {f.file}{sheet}：{f.kind}，{f.rows} 条{encoding}")
+        if f.extra_columns:  # a near-miss name (延期 for 是否延期) would otherwise go unnoticed
+            shown = "、".join(f"“{c}”" for c in f.extra_columns[:10]) + ("等" if len(f.extra_columns) > 10 else "")
+            click.echo(f"    未识别的列（保留但不参与检查，字段名见 docs/evidence.md）：{shown}")
     for name in records.ignored:
         click.echo(f"  已忽略：{name}")
     return EXIT_OK

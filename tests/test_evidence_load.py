@@ -660,3 +660,17 @@ def test_yaml_records_may_name_fields_in_english_or_chinese(tmp_path: Path) -> N
     assert frame.select("_row", "id", "type", "date").rows() == [(1, "A-1", "training", dt.date(2022, 6, 15)), (2, "A-2", "training", dt.date(2022, 7, 15))]
     (tmp_path / "activities.yaml").write_text("- {id: A-1, 编号: A-3, department: 政治处, type: training, date: 2022-06-15}\n", encoding="utf-8")
     assert _problems(tmp_path) == ["activities.yaml 第1行：字段 “编号” 与 “id” 都对应字段 id，请只保留一个"]
+
+
+def test_near_miss_names_of_deciding_columns_are_read_and_the_rest_are_listed(tmp_path: Path, zwgk) -> None:  # type: ignore[no-untyped-def]
+    """延期 for 是否延期 was kept as an unknown column, so a lawful extension read as 超期;
+    validate now also lists the columns it does not read."""
+    (tmp_path / "foi_requests.csv").write_text(
+        "编号,责任部门（必填）,收到申请日期,延期,延期批准人,延期告知日期,答复日期,答复结果,不予公开理由,备注\n"
+        "Y-1,法制支队,2022-03-01,是,王某,2022-03-20,2022-04-20,不予公开,条例第十四条,\n",
+        encoding="utf-8",
+    )
+    row = load_evidence(tmp_path).frame("foi_request").row(0, named=True)
+    assert (row["department"], row["extended"], row["legal_basis"]) == ("法制支队", True, "条例第十四条")
+    result = zwgk("validate", tmp_path)
+    assert "    未识别的列（保留但不参与检查，字段名见 docs/evidence.md）：“备注”\n" in result.out

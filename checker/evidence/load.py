@@ -77,6 +77,7 @@ class LoadedFile:
     encoding: str | None
     header_row: int = 1
     columns: tuple[tuple[str, str], ...] = ()  # (field name, column letter) as found in the file
+    extra_columns: tuple[str, ...] = ()  # headers that name no field (kept as text, read by no rule)
 
     def letter(self, name: str) -> str | None:
         return dict(self.columns).get(name)
@@ -155,8 +156,9 @@ def load_evidence(path: Path, progress: Progress = NO_PROGRESS) -> EvidenceSet:
 
 
 def _add_loaded(evidence: EvidenceSet, table: SourceTable, typed: pl.DataFrame) -> None:
-    letters = tuple((name, letter) for name, (_, letter, _) in _map_headers(table)[0].items())
-    evidence.files.append(LoadedFile(table.file, table.sheet, table.kind, typed.height, table.encoding, table.header_row, letters))
+    mapped, extras, _ = _map_headers(table)
+    letters = tuple((name, letter) for name, (_, letter, _) in mapped.items())
+    evidence.files.append(LoadedFile(table.file, table.sheet, table.kind, typed.height, table.encoding, table.header_row, letters, tuple(extras.values())))
 
 
 def _stream(file: Path, rel: str) -> tuple[SourceTable, pl.DataFrame] | None:

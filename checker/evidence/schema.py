@@ -6,6 +6,8 @@ kind can grow fields (extra columns are kept as text); the names and meanings he
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -119,12 +121,26 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "completed_at": ("完成时间",),
     "evidence": ("佐证", "佐证资料"),
     "year": ("年份",),
+    # Optional columns that scope or decide rules: a near-miss name read as an unknown extra
+    # column turned a lawful extension into 超期 and a filled-in reason into 未填写.
+    "extended": ("延期", "是否延长", "是否延长期限", "延长答复期限"),
+    "extension_approved_by": ("延期审批人", "批准人"),
+    "extension_notified_at": ("延期告知时间", "告知延期日期"),
+    "legal_basis": ("不予公开理由", "不予公开原因", "不公开理由", "不予公开的理由", "不予公开的依据"),
+    "affects_public": ("涉及群众切身利益", "是否涉及群众切身利益", "是否涉及群众企业权益", "涉及群众和企业权益"),
+    "status": ("效力状态", "文件效力", "文件状态"),
+    "repeal_marked": ("是否标注失效", "已标注废止"),
 }
 
 
+_HEADER_NOTE = re.compile(r"[（(](?:必填|选填|可选|可留空|非必填|必填项|选填项)[)）]$")
+
+
 def header_key(text: str) -> str:
-    """A header as compared: without white space or a trailing required-mark *, lower case."""
-    return "".join(text.split()).rstrip("*＊").lower()
+    """A header as compared: without white space, a trailing required-mark * or a note such as
+    （必填）/（选填）, lower case."""
+    key = "".join(text.split()).rstrip("*＊")
+    return _HEADER_NOTE.sub("", key).rstrip("*＊").lower()
 
 
 def header_lookup(spec: KindSpec) -> dict[str, str]:
