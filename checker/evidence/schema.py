@@ -7,7 +7,6 @@ kind can grow fields (extra columns are kept as text); the names and meanings he
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, field
 from typing import Literal
 
