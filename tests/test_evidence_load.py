@@ -674,3 +674,25 @@ def test_near_miss_names_of_deciding_columns_are_read_and_the_rest_are_listed(tm
     assert (row["department"], row["extended"], row["legal_basis"]) == ("法制支队", True, "条例第十四条")
     result = zwgk("validate", tmp_path)
     assert "    未识别的列（保留但不参与检查，字段名见 docs/evidence.md）：“备注”\n" in result.out
+
+
+def test_hidden_sheets_and_example_sheets_are_not_records(tmp_path: Path) -> None:
+    """A hidden copy 咨询答复台账 (2) (Excel's name for a copied sheet, with last year's rows) and a
+    填报示例 sheet were read as records and their rows judged."""
+    from openpyxl import load_workbook
+
+    header = ["编号", "责任部门", "渠道", "收到时间", "答复时间"]
+    path = _xlsx(
+        tmp_path / "consultations.xlsx",
+        {
+            "咨询答复台账": [header, ["C-1", "指挥处", "网站留言", "2022-03-05 09:00", None]],
+            "咨询答复台账 (2)": [header, ["OLD-1", "指挥处", "网站留言", "2021-03-05 09:00", None]],
+            "填报示例": [header, ["ZX2022-0001", "指挥处", "网站留言", "2022-09-30 16:00", None]],
+        },
+    )
+    wb = load_workbook(path)
+    wb["咨询答复台账 (2)"].sheet_state = "hidden"
+    wb.save(path)
+    evidence = load_evidence(tmp_path)
+    assert evidence.frame("consultation").get_column("id").to_list() == ["C-1"]
+    assert evidence.ignored == ["consultations.xlsx [咨询答复台账 (2)]（隐藏的工作表）"]

@@ -520,6 +520,9 @@ def _read_workbook(file: Path, rel: str, kind: str | None, ignored: list[str], p
     tables: list[SourceTable] = []
     first_data_sheet = True
     for name in sheets:
+        if name in hidden:  # hidden in Excel (old copies, 咨询答复台账 (2)): not what the clerk hands in
+            ignored.append(f"{rel} [{name}]（隐藏的工作表）")
+            continue
         sheet_kind = kind_of_stem(name)
         frame = None
         if fast is not None and name in scan.plain:

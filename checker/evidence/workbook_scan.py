@@ -37,7 +37,8 @@ MAX_SHEET_CELLS = 26 * 1_048_576  # rows × columns from A1 to a sheet's last ce
 
 Merge = tuple[tuple[int, int], tuple[int, int]]
 HIDDEN_PREFIXES = (".", "~$", "__MACOSX")  # names the loader never reads (.git, Excel's ~$ lock files)
-NOTES_SHEETS = {"说明", "填写说明", "notes", "readme"}  # sheets of notes, not records (matched stripped, lower case)
+# Sheets of notes or examples, not records (matched stripped, lower case).
+NOTES_SHEETS = {"说明", "填写说明", "填报说明", "notes", "readme", "示例", "填写示例", "填报示例", "样例", "example"}
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
