@@ -42,6 +42,10 @@ def run_check(
         findings.append(_finding(pack, rule, outcome))
     findings.sort(key=lambda f: (f.pack, f.rule_id))
     unchecked = [_blank_field_note(kind, field, ids, scoped[kind].height) for (kind, field), ids in sorted(blank.items())]
+    if "fact" in evidence.frames:
+        facts = scoped.get("fact")
+        facts = facts if facts is not None else year_scope(evidence.frame("fact"), KINDS["fact"], year)
+        unchecked += _unread_indicators(facts, [rule for _, rule in rules if rule.check.type == "threshold"])
     if "task" in evidence.frames:
         tasks = scoped.get("task")
         tasks = tasks if tasks is not None else year_scope(evidence.frame("task"), KINDS["task"], year)
@@ -64,6 +68,25 @@ def _blank_field_note(kind: str, field: str, rule_ids: list[str], records: int) 
         f"{spec.label}的“{spec.field(field).label}”列（{field}）在 {records} 条记录中都为空或没有这一列，"
         f"据此确定适用范围的 {len(rule_ids)} 条规则（{'、'.join(rule_ids)}）因此没有可检查的记录、显示为不适用；请补填该列后重新检查"
     )
+
+
+def _unread_indicators(frame: pl.DataFrame, rules: list[Rule]) -> list[str]:
+    """Fact rows whose 指标 is written in Chinese and no loaded threshold rule reads it
+    (绩效考核权重 for 政务公开绩效考核权重, a 合计 row): a department's 2 % would otherwise pass
+    unseen. Indicators written as codes (open_dataset_count) are kept deliberately, for other
+    uses, and are not named."""
+    if frame.height == 0:
+        return []
+    read = {rule.check.key for rule in rules}  # type: ignore[union-attr]
+    left = frame.filter(~pl.col("key").is_in(sorted(read)) & pl.col("key").str.contains(r"[\u4e00-\u9fff]"))
+    if left.height == 0:
+        return []
+    known = "、".join(dict.fromkeys(rule.check.key_text() for rule in sorted(rules, key=lambda r: r.id))) or "无"  # type: ignore[union-attr]
+    keys = left.group_by("key", maintain_order=True).agg(pl.len().alias("n"), pl.col("_file").unique().sort().alias("files")).sort("key")
+    return [
+        f"{'、'.join(files)}：指标“{key}”的 {n} 条记录没有规则检查，未检查（已加载的规则检查的指标：{known}）；若是同一指标的其他写法，请改为规则中的指标名称"
+        for key, n, files in keys.iter_rows()
+    ]
 
 
 def _unmatched_tasks(frame: pl.DataFrame | None, rules: list[Rule]) -> list[str]:

@@ -80,3 +80,16 @@ def test_the_chinese_name_of_a_known_indicator_is_read_as_its_code(tmp_path) -> 
     ctx = EvalContext(as_of=dt.date(2023, 3, 1), year=2022, calendar=default_calendar(), evidence=evidence, departments=tuple(evidence.departments()))
     outcome = evaluate_rule(_rule(WEIGHT), ctx)
     assert sorted(v["department"] for v in outcome.violations) == ["指挥处", "法制支队"]
+
+
+def test_indicators_no_rule_reads_are_named_in_the_summary(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from checker.engine import run_check
+    from checker.evidence.load import load_evidence
+    from tests.conftest import one_rule_pack
+
+    (tmp_path / "facts.csv").write_text("指标,年度,数值,责任部门\n政务公开绩效考核权重,2022,5,指挥处\n绩效考核权重,2022,2,治安支队\n", encoding="utf-8")
+    report = run_check(load_evidence(tmp_path), [one_rule_pack(WEIGHT, kind="fact")], as_of=dt.date(2023, 3, 1), year=2022, calendar=default_calendar())
+    assert report.summary.unchecked == [
+        "facts.csv：指标“绩效考核权重”的 1 条记录没有规则检查，未检查（已加载的规则检查的指标：政务公开绩效考核权重（appraisal_weight_percent））；"
+        "若是同一指标的其他写法，请改为规则中的指标名称"
+    ]
