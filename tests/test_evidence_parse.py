@@ -181,3 +181,10 @@ def test_a_time_range_is_not_a_utc_offset() -> None:
     values = ["2022-10-31 14:00-16:00", "2022-03-03 09:00-10:00", "2022-03-05T14:30+08:00", "2022-03-05 06:30:00Z", "2022-03-05T06:30:00.5-00:00"]
     assert parse.parse_series(pl.Series(values), received).to_list() == [None, None, dt.datetime(2022, 3, 5, 14, 30), dt.datetime(2022, 3, 5, 14, 30), dt.datetime(2022, 3, 5, 14, 30, 0, 500000)]
     assert parse.problem_text(received, "2022-10-31 14:00-16:00").startswith("无法识别的日期 “2022-10-31 14:00-16:00”（这是一个时间段，请只填开始时间")
+
+
+def test_invisible_characters_do_not_make_two_departments() -> None:
+    department = KINDS["consultation"].field("department")
+    values = ["\u200b指挥处", "指挥处\u200b", "指挥处\ufeff", "指\u200d挥处", "指挥处"]
+    assert parse.parse_series(pl.Series(values), department).to_list() == ["指挥处"] * 5
+    assert parse.parse_series(pl.Series(["✔\ufe0f", "✔"]), KINDS["foi_request"].field("extended")).to_list() == [True, True]
