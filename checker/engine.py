@@ -42,14 +42,11 @@ def run_check(
         findings.append(_finding(pack, rule, outcome))
     findings.sort(key=lambda f: (f.pack, f.rule_id))
     unchecked = [_blank_field_note(kind, field, ids, scoped[kind].height) for (kind, field), ids in sorted(blank.items())]
-    if "fact" in evidence.frames:
-        facts = scoped.get("fact")
-        facts = facts if facts is not None else year_scope(evidence.frame("fact"), KINDS["fact"], year)
-        unchecked += _unread_indicators(facts, [rule for _, rule in rules if rule.check.type == "threshold"])
-    if "task" in evidence.frames:
-        tasks = scoped.get("task")
-        tasks = tasks if tasks is not None else year_scope(evidence.frame("task"), KINDS["task"], year)
-        unchecked += _unmatched_tasks(tasks, [rule for _, rule in rules if rule.check.type == "task_due"])
+    for kind, check_type, unread in (("fact", "threshold", _unread_indicators), ("task", "task_due", _unmatched_tasks)):
+        if kind in evidence.frames:
+            if kind not in scoped:  # (no rule of the kind ran)
+                scoped[kind] = year_scope(evidence.frame(kind), KINDS[kind], year)
+            unchecked += unread(scoped[kind], [rule for _, rule in rules if rule.check.type == check_type])
     return Report(summary=_summary(evidence, packs, findings, as_of, year, departments, unchecked), findings=findings)
 
 
@@ -89,10 +86,10 @@ def _unread_indicators(frame: pl.DataFrame, rules: list[Rule]) -> list[str]:
     ]
 
 
-def _unmatched_tasks(frame: pl.DataFrame | None, rules: list[Rule]) -> list[str]:
+def _unmatched_tasks(frame: pl.DataFrame, rules: list[Rule]) -> list[str]:
     """Task rows no loaded task_due rule selects (their 任务分解表 is not any pack's plan): no rule
     judges them, and a silent gap would read as 'all tasks done'."""
-    if frame is None or frame.height == 0:
+    if frame.height == 0:
         return []
     selected = pl.lit(False)
     for rule in rules:

@@ -411,8 +411,7 @@ def _with_header(frame: pl.DataFrame, kind: str, rel: str, sheet: str | None, en
     # 填报单位：指挥处 … 填报日期：… are titles however many cells they fill. Without such a row,
     # the first row of two or more cells (the missing-column messages then say what it holds).
     lookup = header_lookup(KINDS[kind])
-    named = ({lookup.get(header_key(str(row[i]))) for i in cells} - {None} for row, cells in zip(head, filled, strict=True))
-    header_index = next((n for n, fields in enumerate(named) if len(fields) >= 2), None)
+    header_index = next((n for n, (row, cells) in enumerate(zip(head, filled, strict=True)) if len(_fields_named((row[i] for i in cells), lookup)) >= 2), None)
     if header_index is None:
         header_index = next((n for n, cells in enumerate(filled) if len(cells) > 1), None)
     if header_index is None:
@@ -598,10 +597,15 @@ def _has_ledger_header(head: list[list[str]], spec: KindSpec) -> bool:
     required = {f.name for f in spec.fields if f.presence == "required"}
     key = "id" if spec.has_field("id") else spec.fields[0].name
     for row in head:
-        named = {lookup.get(header_key(cell)) for cell in row} & required
+        named = _fields_named(row, lookup) & required
         if key in named and len(named) >= 2:
             return True
     return False
+
+
+def _fields_named(cells: Iterable[Any], lookup: dict[str, str]) -> set[str]:
+    """The kind's fields that a row's cells name as headers (see `header_lookup`)."""
+    return {name for cell in cells if cell is not None and (name := lookup.get(header_key(str(cell)))) is not None}
 
 
 def _as_percentages(rows: list[list[Any]], cells: Iterable[tuple[int, int]]) -> None:
