@@ -134,3 +134,16 @@ def test_report_json_is_the_standard_json_encoding_of_the_model() -> None:
 
     report = hostile_report()
     assert render_json(report) == json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+
+
+def test_report_json_bytes_are_the_text_encoded(tmp_path: Path) -> None:
+    """write_reports writes the serializer's bytes directly: the same file as the text encoded."""
+    from checker.reporters import write_reports
+    from checker.reporters.json_report import render as render_json
+    from checker.reporters.json_report import render_bytes
+    from tests.test_reports_html import hostile_report
+
+    report = hostile_report()
+    assert render_bytes(report) == render_json(report).encode("utf-8")
+    write_reports(report, tmp_path, ["json"])
+    assert (tmp_path / "report.json").read_bytes() == render_json(report).encode("utf-8")

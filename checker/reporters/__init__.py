@@ -157,7 +157,12 @@ def _write_reports(report: Report, out: Path, formats: list[str], *, fail_on: st
         path = out / name
         if progress is not None:
             progress.stage("写出报告", name, n, len(wanted))
-        write_atomic(path, render(fmt, report, fail_on=fail_on, formats=wanted))
+        if fmt == "json":  # the one format written as the serializer's bytes (see json_report)
+            from checker.reporters.json_report import render_bytes
+
+            write_atomic(path, render_bytes(report))
+        else:
+            write_atomic(path, render(fmt, report, fail_on=fail_on, formats=wanted))
         written.append(path)
         if fmt == "html":
             from checker.reporters.violations_csv import render_csv
