@@ -21,6 +21,7 @@ import io
 import json
 import os
 import stat
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -110,12 +111,17 @@ def kind_names() -> str:
 
 
 # --------------------------------------------------------------------------- entry point
-def load_evidence(path: Path, progress: Progress = NO_PROGRESS) -> EvidenceSet:
+class LoadStopped(Exception):
+    """`load_evidence` was asked to stop (its caller failed and no longer wants the records)."""
+
+
+def load_evidence(path: Path, progress: Progress = NO_PROGRESS, *, stop: threading.Event | None = None) -> EvidenceSet:
     """Load a folder of evidence files, or a single evidence file/workbook.
 
     Raises one `EvidenceError` carrying every problem found: unreadable or unknown files, bad
     headers, empty required cells, unparseable values, duplicate ids and references to records
-    of a provided kind that do not exist.
+    of a provided kind that do not exist. When `stop` is set (by another thread), raises
+    `LoadStopped` before the next file, or the next batch of a large CSV.
     """
     problems: list[str] = []
     evidence = EvidenceSet()
@@ -128,8 +134,10 @@ def load_evidence(path: Path, progress: Progress = NO_PROGRESS) -> EvidenceSet:
     by_kind: dict[str, list[pl.DataFrame]] = {}
     for n, file in enumerate(files, start=1):
         rel = file.relative_to(root).as_posix()
+        if stop is not None and stop.is_set():
+            raise LoadStopped
         progress.stage("读取台账", rel, n, len(files))
-        streamed = _stream(file, rel)
+        streamed = _stream(file, rel, stop)
         if streamed is not None:  # a large, clean CSV read in batches (checker.evidence.stream)
             table, frame = streamed
             by_kind.setdefault(table.kind, []).append(frame)
@@ -161,14 +169,14 @@ def _add_loaded(evidence: EvidenceSet, table: SourceTable, typed: pl.DataFrame) 
     evidence.files.append(LoadedFile(table.file, table.sheet, table.kind, typed.height, table.encoding, table.header_row, letters, tuple(extras.values())))
 
 
-def _stream(file: Path, rel: str) -> tuple[SourceTable, pl.DataFrame] | None:
+def _stream(file: Path, rel: str, stop: threading.Event | None = None) -> tuple[SourceTable, pl.DataFrame] | None:
     """Large CSV files are read in batches when they are clean (see checker.evidence.stream)."""
     from checker.evidence import stream
 
     kind = kind_of_stem(file.stem)
     if kind is None or file.suffix.lower() != ".csv" or file.stat().st_size < stream.STREAM_BYTES:
         return None
-    return stream.stream_csv(file, rel, kind)
+    return stream.stream_csv(file, rel, kind, stop)
 
 
 def kind_of_stem(stem: str) -> str | None:

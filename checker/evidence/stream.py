@@ -15,6 +15,7 @@ changes memory and nothing else; a test holds the typed frame and the messages t
 from __future__ import annotations
 
 import codecs
+import threading
 from pathlib import Path
 
 import polars as pl
@@ -28,7 +29,7 @@ BATCH_ROWS = 1_000_000
 _HEAD_BYTES = 65536
 
 
-def stream_csv(file: Path, rel: str, kind: str) -> tuple[load.SourceTable, pl.DataFrame] | None:
+def stream_csv(file: Path, rel: str, kind: str, stop: threading.Event | None = None) -> tuple[load.SourceTable, pl.DataFrame] | None:
     """The file's header table (for its metadata) and its typed frame, or None when the file
     must go through the whole-file path (not plain UTF-8, or any problem anywhere in it)."""
     with file.open("rb") as handle:
@@ -61,6 +62,8 @@ def stream_csv(file: Path, rel: str, kind: str) -> tuple[load.SourceTable, pl.Da
     start = 0
     try:
         for batch in scan.collect_batches(chunk_size=BATCH_ROWS):
+            if stop is not None and stop.is_set():
+                raise load.LoadStopped
             if batch.height == 0:
                 continue
             if meta is None:
