@@ -165,8 +165,11 @@ def loading(path: Path, progress: Any) -> Iterator[Callable[[], Any]]:
     the engine and the reporters, loading the rule packs, compiling the HTML template) is
     Python: on two cores the two overlap (0.15 s of a 1M-row check, docs/performance.md).
     Errors keep their order: if the block fails before it asks for the records (a bad rule
-    pack, --out a file), that error is the one reported; the thread is asked to stop at its
-    next file or batch and waited for, so no reading outlives the command.
+    pack, a report name taken by a folder), that error is the one reported; the thread is asked
+    to stop at its next file or CSV batch and waited for, at most STOP_WAIT seconds: one large
+    workbook is read in a single call that cannot be interrupted, and the error should not
+    wait for it. (A thread still reading then is a daemon: `end_process` ends the program
+    without waiting for it, and its result is never used.)
     """
     import threading
 
@@ -195,7 +198,10 @@ def loading(path: Path, progress: Any) -> Iterator[Callable[[], Any]]:
     finally:
         if thread.is_alive():
             stop.set()
-            thread.join()
+            thread.join(STOP_WAIT)
+
+
+STOP_WAIT = 2.0  # seconds a failed set-up waits for the evidence reading to stop (see `loading`)
 
 
 @contextlib.contextmanager

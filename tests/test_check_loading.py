@@ -117,3 +117,30 @@ def test_a_large_csv_stops_between_batches(tmp_path: Path, monkeypatch: pytest.M
     stop.set()
     with pytest.raises(LoadStopped):
         stream.stream_csv(path, "consultations.csv", "consultation", stop)
+
+
+def test_a_failed_set_up_does_not_wait_long_for_a_read_that_cannot_stop(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One large workbook is read in one call: the set-up's error comes after STOP_WAIT, not after it."""
+    import checker.cli
+    from checker.cli import loading
+    from checker.evidence import load
+    from checker.progress import NO_PROGRESS
+
+    release = threading.Event()
+
+    def stubborn_load(path: Path, progress: object, *, stop: threading.Event) -> object:
+        release.wait(30)  # ignores `stop`, as a reader inside one native call does
+        return object()
+
+    monkeypatch.setattr(load, "load_evidence", stubborn_load)
+    monkeypatch.setattr(checker.cli, "STOP_WAIT", 0.2)
+    start = time.monotonic()
+    try:
+        with pytest.raises(ValueError, match="set-up failed"), loading(Path("."), NO_PROGRESS):
+            raise ValueError("set-up failed")
+        assert time.monotonic() - start < 5
+        assert all(t.daemon for t in _loaders())  # never keeps the program from ending
+    finally:
+        release.set()
+        for thread in _loaders():
+            thread.join(10)
