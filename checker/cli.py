@@ -188,7 +188,8 @@ def loading(path: Path, progress: Any) -> Iterator[Callable[[], Any]]:
     thread.start()
 
     def records() -> Any:
-        thread.join()
+        while thread.is_alive():  # in slices: an untimed join would hold Ctrl-C until the reading ends
+            thread.join(0.05)
         if "error" in box:  # (never LoadStopped: `stop` is set only after the block has failed)
             raise box.pop("error")
         return box["records"]
@@ -201,7 +202,7 @@ def loading(path: Path, progress: Any) -> Iterator[Callable[[], Any]]:
             thread.join(STOP_WAIT)
 
 
-STOP_WAIT = 2.0  # seconds a failed set-up waits for the evidence reading to stop (see `loading`)
+STOP_WAIT = 0.5  # seconds a failed set-up waits for the evidence reading to stop (see `loading`)
 
 
 @contextlib.contextmanager

@@ -36,7 +36,8 @@ class Progress:
     def for_terminal(cls, *, quiet: bool) -> Progress:
         """Enabled only for an interactive stderr (not a pipe, file or dumb terminal) outside CI
         (CI=true, which CI services set, also where they give the job a terminal)."""
-        interactive = sys.stderr.isatty() and os.environ.get("TERM") != "dumb"
+        # (sys.stderr is None when the program was started with standard error closed: `2>&-`)
+        interactive = sys.stderr is not None and sys.stderr.isatty() and os.environ.get("TERM") != "dumb"
         in_ci = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
         return cls(enabled=interactive and not in_ci and not quiet)
 

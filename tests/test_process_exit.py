@@ -4,8 +4,10 @@ output, exit code and exit handlers must be exactly those of a normal exit."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from tests.conftest import REPO, write_csv
@@ -50,12 +52,61 @@ def test_exit_handlers_run_and_their_output_is_flushed() -> None:
     assert "check" in done.stdout
 
 
-def test_a_reader_that_goes_away_is_no_error(tmp_path: Path) -> None:
-    """`zwgk rules list | head -1`: no traceback or 'Exception ignored' message."""
+def test_output_that_cannot_be_flushed_at_the_end_is_no_error() -> None:
+    """A reader that has gone away (`| head -1`) or a closed stream when the last output is
+    flushed: the run's exit code, and no traceback or 'Exception ignored' message."""
+    code = (
+        f"import sys; sys.path.insert(0, {str(REPO)!r})\n"
+        "from checker.cli import end_process\n"
+        "class Gone:\n"
+        "    def write(self, text): return len(text)\n"
+        "    def flush(self): raise BrokenPipeError(32, 'Broken pipe')\n"
+        "sys.stdout = Gone()\n"
+        "sys.stderr = None\n"
+        "end_process(7)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 7
+    assert done.stderr == "" and done.stdout == ""
+
+
+def test_standard_error_closed(tmp_path: Path) -> None:
+    """`zwgk check … 2>&-`: Python has no sys.stderr then; the run still ends with its own code."""
+    late = write_csv(tmp_path / "ev" / "consultations.csv", HEADER, "C-1,指挥处,online_platform,2022-10-10 10:00,2022-10-20 11:00").parent
     code = f"import sys; sys.path.insert(0, {str(REPO)!r}); from checker.cli import main; main()"
-    reader = subprocess.Popen([sys.executable, "-c", code, "rules", "list"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    assert reader.stdout is not None and reader.stderr is not None
-    reader.stdout.close()  # gone before anything is written
-    err = reader.stderr.read().decode("utf-8")
-    reader.wait(timeout=120)
-    assert "Traceback" not in err and "Exception ignored" not in err
+    args = ["check", str(late), "--rules", "songjiang-psb-2022", "--year", "2022", "--as-of", "2023-03-01", "--format", "json", "--out", str(tmp_path / "o")]
+    done = subprocess.run(["bash", "-c", 'exec "$@" 2>&-', "zwgk", sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stdout  # a rule failed (before the fix: 3, a lost internal error)
+    assert "检查完成" in done.stdout
+    assert (tmp_path / "o" / "report.json").exists()
+
+
+def test_ctrl_c_while_the_evidence_is_read_ends_the_run_at_once(tmp_path: Path) -> None:
+    """The main thread waits for the reading thread in slices: an untimed wait would hold the
+    interrupt until the reading ends (here 60 s)."""
+    good = write_csv(tmp_path / "ev" / "consultations.csv", HEADER, "C-1,指挥处,online_platform,2022-10-10 10:00,2022-10-10 11:00").parent
+    prelude = (
+        "import time; import checker.evidence.load as L\n"
+        "def slow(path, progress, *, stop):\n"
+        "    sys.stderr.write('LOADING\\n'); sys.stderr.flush(); time.sleep(60)\n"
+        "L.load_evidence = slow\n"
+    )
+    code = f"import sys; sys.path.insert(0, {str(REPO)!r})\n{prelude}from checker.cli import main; main()"
+    args = ["check", str(good), "--format", "json", "--out", str(tmp_path / "o"), "--quiet"]
+    run = subprocess.Popen(
+        [sys.executable, "-c", code, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # (a background shell starts children ignoring it)
+    )
+    assert run.stderr is not None
+    assert run.stderr.readline().decode().strip() == "LOADING"
+    time.sleep(0.5)  # the main thread is now waiting for the reading
+    run.send_signal(signal.SIGINT)
+    start = time.monotonic()
+    code_ = run.wait(timeout=60)
+    waited = time.monotonic() - start
+    err = run.stderr.read().decode("utf-8")
+    assert code_ == 130, err
+    assert "已中断" in err
+    assert waited < 5, waited
