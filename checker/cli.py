@@ -15,13 +15,17 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from checker.errors import EXIT_ERROR, EXIT_FAILED, EXIT_INTERNAL, EXIT_OK, CheckerError, UsageError
 
 from checker.reporters import FORMATS  # noqa: E402  (import-light by design)
+
+if TYPE_CHECKING:
+    from checker.evidence.load import EvidenceSet
+    from checker.progress import Progress
 
 FAIL_ON = ("minor", "major", "critical", "never")
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -156,7 +160,7 @@ def check(
 
 
 @contextlib.contextmanager
-def loading(path: Path, progress: Any) -> Iterator[Callable[[], Any]]:
+def loading(path: Path, progress: Progress) -> Iterator[Callable[[], EvidenceSet]]:
     """Read the evidence on a second thread while the block does the rest of the set-up; the
     block calls the yielded function for the `EvidenceSet` (it waits, and raises what loading
     raised, e.g. the `EvidenceError` listing every bad cell).
@@ -174,7 +178,7 @@ def loading(path: Path, progress: Any) -> Iterator[Callable[[], Any]]:
     import threading
 
     stop = threading.Event()
-    box: dict[str, Any] = {}
+    box: dict[str, Any] = {}  # "records" or "error"
 
     def work() -> None:
         try:
@@ -187,7 +191,7 @@ def loading(path: Path, progress: Any) -> Iterator[Callable[[], Any]]:
     thread = threading.Thread(target=work, name="zwgk-load", daemon=True)
     thread.start()
 
-    def records() -> Any:
+    def records() -> EvidenceSet:
         while thread.is_alive():  # in slices: an untimed join would hold Ctrl-C until the reading ends
             thread.join(0.05)
         if "error" in box:  # (never LoadStopped: `stop` is set only after the block has failed)
